@@ -1,0 +1,45 @@
+# exposure: two commands on a fresh Debian/Ubuntu machine with Swift:
+#   make demo   installs what is missing, builds, runs the analysis on the bundled sample data
+#   make test   installs what is missing and runs the whole test suite
+SWIFT ?= swift
+APT_PACKAGES := libgdal-dev libproj-dev gdal-bin pkg-config
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+BIN := .build/release/exposure
+OUT := out
+
+.PHONY: all deps build release test demo olinda sample-data bench clean
+
+all: build
+
+# Installs the Debian packages that are missing (GDAL and PROJ headers, gdal-bin for benchmarks).
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing:$$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --product exposure
+
+# Real data from Debian's archive, used by the real-data tests and the examples.
+olinda: deps
+	./scripts/fetch-olinda
+
+test: deps olinda
+	$(SWIFT) test
+
+# Regenerates sample-rasters/ (deterministic: the same bytes every time).
+sample-data: deps
+	$(SWIFT) run -c release make-sample-data sample-rasters
+
+demo: release
+	@mkdir -p $(OUT)
+	$(BIN) info sample-rasters/population.tif
+	$(BIN) info sample-rasters/municipalities.geojson
+
+clean:
+	rm -rf .build $(OUT)

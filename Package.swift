@@ -1,0 +1,46 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "exposure",
+    products: [
+        .executable(name: "exposure", targets: ["exposure"]),
+        .library(name: "ExposureCore", targets: ["ExposureCore"]),
+        .library(name: "ExposureIO", targets: ["ExposureIO"]),
+        .library(name: "GDALSwift", targets: ["GDALSwift"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CGDAL", pkgConfig: "gdal",
+            providers: [.apt(["libgdal-dev"]), .brew(["gdal"])]),
+        .systemLibrary(
+            name: "CPROJ", pkgConfig: "proj",
+            providers: [.apt(["libproj-dev"]), .brew(["proj"])]),
+        .target(
+            name: "GDALSwift",
+            dependencies: ["CGDAL", "CPROJ", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "ExposureCore"),
+        .target(
+            name: "ExposureIO",
+            dependencies: ["GDALSwift", "ExposureCore", .product(name: "Logging", package: "swift-log")]),
+        .executableTarget(
+            name: "exposure",
+            dependencies: [
+                "ExposureIO", "ExposureCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "make-sample-data",
+            dependencies: ["ExposureIO", "GDALSwift", "ExposureCore"]),
+        .testTarget(name: "GDALSwiftTests", dependencies: ["GDALSwift"]),
+        .testTarget(name: "ExposureCoreTests", dependencies: ["ExposureCore"]),
+        .testTarget(name: "ExposureIOTests", dependencies: ["ExposureIO", "GDALSwift", "ExposureCore"]),
+        .testTarget(name: "CLITests", dependencies: ["exposure", "GDALSwift"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

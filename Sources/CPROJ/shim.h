@@ -1,0 +1,4 @@
+#ifndef EXPOSURE_CPROJ_SHIM_H
+#define EXPOSURE_CPROJ_SHIM_H
+#include <proj.h>
+#endif

@@ -1,0 +1,224 @@
+import CGDAL
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A point in a CRS's coordinates (x = easting or longitude).
+public struct Coordinate: Hashable, Sendable {
+    public var x: Double
+    public var y: Double
+    public init(x: Double, y: Double) {
+        self.x = x
+        self.y = y
+    }
+}
+
+/// Geometry as plain Swift values. Rings are closed (first == last) as OGR stores them.
+public enum GeometryValue: Equatable, Sendable {
+    case point(Coordinate)
+    case lineString([Coordinate])
+    /// Exterior ring first, then holes.
+    case polygon([[Coordinate]])
+    case multiPolygon([[[Coordinate]]])
+    /// Anything else (collections, curves, multi-points...), by its OGR type name.
+    case other(String)
+
+    /// The polygons of a polygon or multipolygon (empty for other kinds).
+    public var polygons: [[[Coordinate]]] {
+        switch self {
+        case .polygon(let rings): [rings]
+        case .multiPolygon(let polygons): polygons
+        default: []
+        }
+    }
+}
+
+/// The geometry types a layer can declare.
+public enum GeometryType: Sendable {
+    case unknown, point, lineString, polygon, multiPolygon, none
+
+    var ogrType: OGRwkbGeometryType {
+        switch self {
+        case .unknown: wkbUnknown
+        case .point: wkbPoint
+        case .lineString: wkbLineString
+        case .polygon: wkbPolygon
+        case .multiPolygon: wkbMultiPolygon
+        case .none: wkbNone
+        }
+    }
+}
+
+/// An OGR geometry owned by Swift; gives its coordinates as ``GeometryValue`` and offers the OGR
+/// operations the product needs (validity, repair, reprojection, envelope).
+public final class Geometry {
+    let handle: OGRGeometryH
+
+    init(owning handle: OGRGeometryH) { self.handle = handle }
+
+    deinit { OGR_G_DestroyGeometry(handle) }
+
+    /// Builds an OGR geometry from Swift values (polygons and multipolygons, points, line strings).
+    public convenience init(_ value: GeometryValue) throws {
+        func ring(_ points: [Coordinate]) throws -> OGRGeometryH {
+            let ring = try GDALCall.handle(nil, "create ring") { OGR_G_CreateGeometry(wkbLinearRing) }
+            for p in points { OGR_G_AddPoint_2D(ring, p.x, p.y) }
+            return ring
+        }
+        func polygon(_ rings: [[Coordinate]]) throws -> OGRGeometryH {
+            let polygon = try GDALCall.handle(nil, "create polygon") { OGR_G_CreateGeometry(wkbPolygon) }
+            for r in rings {
+                try GDALCall.ogr(nil, "add ring") { OGR_G_AddGeometryDirectly(polygon, try ring(r)) }
+            }
+            return polygon
+        }
+        switch value {
+        case .point(let p):
+            let h = try GDALCall.handle(nil, "create point") { OGR_G_CreateGeometry(wkbPoint) }
+            OGR_G_SetPoint_2D(h, 0, p.x, p.y)
+            self.init(owning: h)
+        case .lineString(let points):
+            let h = try GDALCall.handle(nil, "create line") { OGR_G_CreateGeometry(wkbLineString) }
+            for p in points { OGR_G_AddPoint_2D(h, p.x, p.y) }
+            self.init(owning: h)
+        case .polygon(let rings):
+            self.init(owning: try polygon(rings))
+        case .multiPolygon(let polygons):
+            let h = try GDALCall.handle(nil, "create multipolygon") { OGR_G_CreateGeometry(wkbMultiPolygon) }
+            for p in polygons {
+                try GDALCall.ogr(nil, "add polygon") { OGR_G_AddGeometryDirectly(h, try polygon(p)) }
+            }
+            self.init(owning: h)
+        case .other(let name):
+            throw GDALError(path: nil, message: "cannot build a geometry of type \(name)")
+        }
+    }
+
+    /// Parses WKT (`POLYGON ((...))`).
+    public convenience init(wkt: String) throws {
+        var geometry: OGRGeometryH?
+        var text: UnsafeMutablePointer<CChar>? = strdup(wkt)
+        let start = text
+        defer { free(start) }
+        try GDALCall.ogr(nil, "parse WKT") { OGR_G_CreateFromWkt(&text, nil, &geometry) }
+        guard let geometry else { throw GDALError(path: nil, message: "empty WKT") }
+        self.init(owning: geometry)
+    }
+
+    public func clone() throws -> Geometry {
+        Geometry(owning: try GDALCall.handle(nil, "copy geometry") { OGR_G_Clone(handle) })
+    }
+
+    public var typeName: String { String(cString: OGR_G_GetGeometryName(handle)) }
+    public var isEmpty: Bool { OGR_G_IsEmpty(handle) != 0 }
+
+    public var isValid: Bool {
+        let valid = OGR_G_IsValid(handle) != 0
+        CPLErrorReset()
+        return valid
+    }
+
+    /// Area in the CRS's units squared (polygons).
+    public var area: Double { OGR_G_Area(handle) }
+
+    /// Bounding box: (minX, maxX, minY, maxY).
+    public var envelope: (minX: Double, maxX: Double, minY: Double, maxY: Double) {
+        var e = OGREnvelope()
+        OGR_G_GetEnvelope(handle, &e)
+        return (e.MinX, e.MaxX, e.MinY, e.MaxY)
+    }
+
+    /// A valid version of this geometry (GEOS MakeValid), keeping only its polygonal parts.
+    public func madeValid() throws -> Geometry {
+        let valid = try GDALCall.handle(nil, "repair geometry") { OGR_G_MakeValid(handle) }
+        let repaired = Geometry(owning: valid)
+        return try repaired.polygonalPart()
+    }
+
+    /// The polygons and multipolygons inside a geometry collection, merged into one multipolygon.
+    func polygonalPart() throws -> Geometry {
+        let type = OGR_GT_Flatten(OGR_G_GetGeometryType(handle))
+        if type == wkbPolygon || type == wkbMultiPolygon { return self }
+        guard type == wkbGeometryCollection else { return self }
+        let result = try GDALCall.handle(nil, "collect polygons") { OGR_G_CreateGeometry(wkbMultiPolygon) }
+        for index in 0..<OGR_G_GetGeometryCount(handle) {
+            guard let part = OGR_G_GetGeometryRef(handle, index) else { continue }
+            let partType = OGR_GT_Flatten(OGR_G_GetGeometryType(part))
+            if partType == wkbPolygon {
+                OGR_G_AddGeometry(result, part)
+            } else if partType == wkbMultiPolygon {
+                for sub in 0..<OGR_G_GetGeometryCount(part) {
+                    if let polygon = OGR_G_GetGeometryRef(part, sub) { OGR_G_AddGeometry(result, polygon) }
+                }
+            }
+        }
+        return Geometry(owning: result)
+    }
+
+    /// Reprojects in place.
+    public func transform(with transformation: CoordinateTransformation) throws {
+        try GDALCall.ogr(nil, "reproject geometry from \(transformation.source.name) to \(transformation.target.name)") {
+            OGR_G_Transform(handle, transformation.handle)
+        }
+    }
+
+    public func wkt() throws -> String {
+        var text: UnsafeMutablePointer<CChar>?
+        try GDALCall.ogr(nil, "export WKT") { OGR_G_ExportToWkt(handle, &text) }
+        defer { VSIFree(text) }
+        return text.map { String(cString: $0) } ?? ""
+    }
+
+    /// The coordinates as Swift values (curves are linearised first).
+    public var value: GeometryValue {
+        func points(_ h: OGRGeometryH) -> [Coordinate] {
+            let n = Int(OGR_G_GetPointCount(h))
+            var xs = [Double](repeating: 0, count: n), ys = [Double](repeating: 0, count: n)
+            if n > 0 {
+                _ = OGR_G_GetPoints(h, &xs, Int32(MemoryLayout<Double>.stride), &ys, Int32(MemoryLayout<Double>.stride), nil, 0)
+            }
+            return zip(xs, ys).map { Coordinate(x: $0, y: $1) }
+        }
+        func rings(_ polygon: OGRGeometryH) -> [[Coordinate]] {
+            (0..<OGR_G_GetGeometryCount(polygon)).compactMap { OGR_G_GetGeometryRef(polygon, $0).map(points) }
+        }
+        var h = handle
+        var linear: OGRGeometryH?
+        if OGR_G_HasCurveGeometry(h, 0) != 0 {
+            linear = OGR_G_GetLinearGeometry(h, 0, nil)
+            if let linear { h = linear }
+        }
+        defer { if let linear { OGR_G_DestroyGeometry(linear) } }
+        switch OGR_GT_Flatten(OGR_G_GetGeometryType(h)) {
+        case wkbPoint:
+            return .point(Coordinate(x: OGR_G_GetX(h, 0), y: OGR_G_GetY(h, 0)))
+        case wkbLineString:
+            return .lineString(points(h))
+        case wkbPolygon:
+            return .polygon(rings(h))
+        case wkbMultiPolygon:
+            return .multiPolygon((0..<OGR_G_GetGeometryCount(h)).compactMap { OGR_G_GetGeometryRef(h, $0).map(rings) })
+        case wkbGeometryCollection:
+            // A collection holding only polygons (what MakeValid can return) reads as a multipolygon.
+            var polygons: [[[Coordinate]]] = []
+            for index in 0..<OGR_G_GetGeometryCount(h) {
+                guard let part = OGR_G_GetGeometryRef(h, index) else { continue }
+                switch Geometry.borrowedValue(part) {
+                case .polygon(let r): polygons.append(r)
+                case .multiPolygon(let p): polygons += p
+                default: continue
+                }
+            }
+            return polygons.isEmpty ? .other(typeName) : .multiPolygon(polygons)
+        default:
+            return .other(typeName)
+        }
+    }
+
+    private static func borrowedValue(_ h: OGRGeometryH) -> GeometryValue {
+        guard let copy = OGR_G_Clone(h) else { return .other("unknown") }
+        return Geometry(owning: copy).value
+    }
+}
