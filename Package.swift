@@ -12,6 +12,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(
@@ -26,7 +27,11 @@ let package = Package(
         .target(name: "ExposureCore"),
         .target(
             name: "ExposureIO",
-            dependencies: ["GDALSwift", "ExposureCore", .product(name: "Logging", package: "swift-log")]),
+            dependencies: [
+                "GDALSwift", "ExposureCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .executableTarget(
             name: "exposure",
             dependencies: [

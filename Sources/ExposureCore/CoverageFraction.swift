@@ -79,7 +79,7 @@ public enum CoverageFraction {
             if tEnd <= tStart { return false }
         }
         let du = ub - ua
-        let (u0, v0) = (ua, va)
+        let u0 = ua
         // Points cut at a line are placed exactly on it, so rounding cannot move them out of the window.
         if tStart > 0 { ua = u0 + tStart * du; va = dv > 0 ? lo : hi }
         if tEnd < 1 { ub = u0 + tEnd * du; vb = dv > 0 ? hi : lo }

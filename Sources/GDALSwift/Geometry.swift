@@ -157,6 +157,16 @@ public final class Geometry {
         return Geometry(owning: result)
     }
 
+    /// The same geometry as a multipolygon (a polygon becomes a one-part multipolygon), so that layers
+    /// declared as multipolygons hold one geometry type.
+    public func asMultiPolygon() throws -> Geometry {
+        let type = OGR_GT_Flatten(OGR_G_GetGeometryType(handle))
+        if type == wkbMultiPolygon { return self }
+        let copy = try GDALCall.handle(nil, "copy geometry") { OGR_G_Clone(handle) }
+        let converted = try GDALCall.handle(nil, "convert to multipolygon") { OGR_G_ForceToMultiPolygon(copy) }
+        return Geometry(owning: converted)
+    }
+
     /// Reprojects in place.
     public func transform(with transformation: CoordinateTransformation) throws {
         try GDALCall.ogr(nil, "reproject geometry from \(transformation.source.name) to \(transformation.target.name)") {

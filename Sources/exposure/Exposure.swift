@@ -17,8 +17,8 @@ struct Exposure: ParsableCommand {
               exposure info sample-rasters/population.tif
               exposure info sample-rasters/municipalities.geojson --json
             """,
-        version: ExposureVersion.current,
-        subcommands: [Info.self]
+        version: ExposureVersionInfo.version,
+        subcommands: [Info.self, Analyze.self]
     )
 
     /// Runs the command; errors about the user's input are printed as `error: ...` with exit code 1.
@@ -66,8 +66,4 @@ enum LoggingBootstrap {
             return handler
         }
     }
-}
-
-enum ExposureVersion {
-    static let current = "0.1.0"
 }

@@ -1,0 +1,124 @@
+import ExposureCore
+import Foundation
+import GDALSwift
+
+/// Everything needed to trace a result back to its inputs: files with sizes and checksums, CRSs,
+/// parameters, versions of the tool, GDAL and PROJ, and what every column means.
+struct Manifest: Encodable {
+    struct Input: Encodable {
+        let role: String
+        let path: String
+        let bytes: Int?
+        let sha256: String?
+        let crs: String
+        let epsg: Int?
+        let details: [String: String]
+    }
+
+    struct ClassEntry: Encodable {
+        let `class`: Int
+        let range: String
+        let from: Double
+        let to: Double?
+        let displacementRate: Double
+    }
+
+    struct Totals: Encodable {
+        let population: Double
+        let exposed: Double?
+        let displaced: Double?
+        let hazardUnknown: Double?
+    }
+
+    let tool: String
+    let createdAt: String
+    let commandLine: [String]
+    let gdalVersion: String
+    let projVersion: String
+    let inputs: [Input]
+    let outputs: [String]
+    let preset: String?
+    let hazardUnit: String?
+    let classes: [ClassEntry]
+    let hazardSampling: String?
+    let threads: Int
+    let regionCount: Int
+    let totals: Totals
+    let columns: [String: String]
+    let warnings: [String]
+    let seconds: Double
+
+    init(_ result: AnalysisResult, outputs: [String], commandLine: [String]) throws {
+        tool = "exposure \(ExposureVersionInfo.version)"
+        createdAt = ISO8601DateFormatter().string(from: Date())
+        self.commandLine = commandLine
+        gdalVersion = GDALEnvironment.gdalVersion
+        projVersion = GDALEnvironment.projVersion
+        var inputs = [try Manifest.raster(result.population, role: "population")]
+        inputs.append(Input(
+            role: "regions", path: result.regions.path, bytes: Manifest.size(result.regions.path),
+            sha256: Manifest.checksum(result.regions.path), crs: result.regions.spatialReference.name,
+            epsg: result.regions.spatialReference.epsgCode,
+            details: ["layer": result.regions.layerName, "idField": result.regions.idField,
+                      "nameField": result.regions.nameField ?? "", "features": String(result.regions.count)]))
+        if let hazard = result.hazard { inputs.append(try Manifest.raster(hazard, role: "hazard")) }
+        self.inputs = inputs
+        self.outputs = outputs
+        let classes = result.hazard == nil ? nil : result.classes
+        preset = classes?.preset
+        hazardUnit = classes?.unit
+        self.classes = classes.map { c in
+            (1...c.count).map { i in
+                ClassEntry(class: i, range: c.label(ofClass: i), from: c.thresholds[i - 1],
+                           to: i < c.count ? c.thresholds[i] : nil, displacementRate: c.rates[i - 1])
+            }
+        } ?? []
+        hazardSampling = result.samplingMode?.description
+        threads = result.options.threads
+        regionCount = result.regions.count
+        let figures = result.figures
+        let hasHazard = result.hazard != nil
+        totals = Totals(
+            population: figures.reduce(0) { $0 + $1.population },
+            exposed: hasHazard ? figures.reduce(0) { $0 + $1.exposed } : nil,
+            displaced: hasHazard ? figures.reduce(0) { $0 + $1.displaced } : nil,
+            hazardUnknown: hasHazard ? figures.reduce(0) { $0 + $1.hazardUnknown } : nil)
+        let table = ResultTable(result)
+        var columns: [String: String] = [:]
+        for name in table.columns {
+            let key = name.hasPrefix("exposed_class_") ? "exposed_class_i" : name.hasPrefix("displaced_class_") ? "displaced_class_i" : name
+            columns[name] = ResultTable.meanings[key]
+        }
+        self.columns = columns
+        warnings = result.warnings
+        seconds = (result.seconds * 1000).rounded() / 1000
+    }
+
+    static func raster(_ input: RasterInput, role: String) throws -> Input {
+        var details = [
+            "band": String(input.bandIndex), "width": String(input.grid.width), "height": String(input.grid.height),
+            "geoTransform": input.grid.transform.coefficients.map { String($0) }.joined(separator: ","),
+            "dataType": input.dataType, "noData": input.noData.map { String($0) } ?? "none",
+        ]
+        if input.scale != 1 || input.offset != 0 { details["scaleOffset"] = "\(input.scale),\(input.offset)" }
+        if input.crsWasAssumed { details["crsAssumed"] = "yes (--assume-crs)" }
+        return Input(role: role, path: input.path, bytes: size(input.path), sha256: checksum(input.path),
+                     crs: input.crsName, epsg: input.epsg, details: details)
+    }
+
+    static func size(_ path: String) -> Int? {
+        (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue
+    }
+
+    /// SHA-256 of a plain file; nil for GDAL virtual paths (/vsizip/, /vsicurl/, NETCDF:...).
+    static func checksum(_ path: String) -> String? {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { return nil }
+        return try? sha256(ofFile: path)
+    }
+}
+
+/// The tool's version, shared by the CLI and the manifest.
+public enum ExposureVersionInfo {
+    public static let version = "0.1.0"
+}

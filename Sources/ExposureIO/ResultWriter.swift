@@ -1,0 +1,86 @@
+import ExposureCore
+import Foundation
+import GDALSwift
+
+/// Writes analysis results: CSV, GeoJSON (RFC 7946) or GeoPackage, and the manifest beside them. Every file
+/// is written under a temporary name and renamed when complete.
+public enum ResultWriter {
+    public static func writeCSV(_ result: AnalysisResult, to path: String) throws {
+        let table = ResultTable(result)
+        var text = table.columns.joined(separator: ",") + "\n"
+        for row in table.rows {
+            text += row.enumerated().map { index, value in csvField(value, column: table.columns[index]) }.joined(separator: ",") + "\n"
+        }
+        try AtomicOutput.write(to: path) { temporary in
+            try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
+        }
+    }
+
+    static func csvField(_ value: FieldValue, column: String) -> String {
+        switch value {
+        case .string(let s):
+            if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+                return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            }
+            return s
+        case .real(let v):
+            return formatNumber(v, column: column)
+        case .integer(let v):
+            return String(v)
+        case .null:
+            return ""
+        }
+    }
+
+    /// Fixed notation: 6 decimals for people (a millionth of a person), 8 for shares, 4 for rates per 100k.
+    static func formatNumber(_ value: Double, column: String) -> String {
+        let decimals = column == "exposed_share" ? 8 : column == "displaced_per_100k" ? 4 : 6
+        return String(format: "%.\(decimals)f", value)
+    }
+
+    /// GeoJSON (RFC 7946: WGS84, right-hand winding, 7 decimals) or GeoPackage (in the regions' CRS), one
+    /// feature per region with its geometry and the table's columns as properties.
+    public static func writeVector(_ result: AnalysisResult, to path: String) throws {
+        let driver = try Driver.vectorDriver(forPath: path)
+        guard driver.name == "GeoJSON" || driver.name == "GPKG" || driver.name == "FlatGeobuf" else {
+            throw ExposureError("--output takes .geojson, .gpkg or .fgb (use --csv for a table)", path: path)
+        }
+        let table = ResultTable(result)
+        try AtomicOutput.write(to: path) { temporary in
+            let dataset = try driver.createVector(path: temporary)
+            var options: [String] = []
+            if driver.name == "GeoJSON" {
+                options = ["RFC7946=YES", "WRITE_NAME=NO", "DESCRIPTION=exposure per region; inputs and parameters in the manifest beside this file"]
+            }
+            let layer = try dataset.createLayer(name: "exposure", spatialReference: result.regions.spatialReference,
+                                                geometryType: .multiPolygon, options: options)
+            for (index, column) in table.columns.enumerated() {
+                try layer.createField(FieldDefinition(name: column, type: index < 2 ? .string : .real))
+            }
+            dataset.beginTransaction()
+            for (i, row) in table.rows.enumerated() {
+                var geometry = result.regions.geometries[i]
+                if let g = geometry { geometry = try g.asMultiPolygon() }
+                try layer.addFeature(values: row, geometry: geometry)
+            }
+            try? dataset.commitTransaction()
+            try dataset.close()
+        }
+    }
+
+    /// `results.geojson` -> `results.manifest.json`.
+    public static func manifestPath(for output: String) -> String {
+        let url = URL(fileURLWithPath: output)
+        return url.deletingPathExtension().appendingPathExtension("manifest.json").path
+    }
+
+    public static func writeManifest(_ result: AnalysisResult, outputs: [String], commandLine: [String], to path: String) throws {
+        let manifest = try Manifest(result, outputs: outputs, commandLine: commandLine)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(manifest)
+        try AtomicOutput.write(to: path) { temporary in
+            try (data + Data("\n".utf8)).write(to: URL(fileURLWithPath: temporary))
+        }
+    }
+}

@@ -1,0 +1,165 @@
+import ArgumentParser
+import ExposureCore
+import ExposureIO
+import Foundation
+
+extension Exposure {
+    struct Analyze: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "People per region, and how many are exposed to a hazard and likely displaced.",
+            discussion: """
+                Population is never interpolated: each region gets the sum over population cells of (exact
+                share of the cell's area inside the region) x (cell count). The hazard is brought onto the
+                population grid (value at each cell's centre when the hazard is as coarse or coarser, class
+                shares when finer; reprojected with PROJ when the CRSs differ). Hazard nodata is reported as
+                hazard_unknown, never as safe. See docs/methodology.md.
+
+                Classes: thresholds t1 < t2 < ... < tk; class i holds ti <= value < t(i+1); values below t1
+                are not exposed. displaced = sum over classes of rate x exposed.
+
+                Presets (--preset):
+                \(HazardPreset.all.map { "  \($0.name): \($0.summary)" }.joined(separator: "\n"))
+
+                Examples:
+                  exposure analyze --population sample-rasters/population.tif \\
+                      --regions sample-rasters/municipalities.geojson --region-id code --region-name name \\
+                      --output out/population.geojson
+                  exposure analyze --population sample-rasters/population.tif \\
+                      --regions sample-rasters/municipalities.geojson --region-id code --region-name name \\
+                      --hazard sample-rasters/flood_baseline_rp100.tif --preset flood-depth \\
+                      --output out/flood100.geojson --csv out/flood100.csv
+                  exposure analyze --population pop.tif --regions admin.gpkg --layer municipios \\
+                      --region-id ID --hazard surge.tif --classes 0.5,1,2 --rates 0,0.1,0.5 --csv out.csv
+                """)
+
+        @Option(help: "Population raster: people per cell (any GDAL raster).")
+        var population: String
+
+        @Option(help: "Band of the population raster.")
+        var populationBand = 1
+
+        @Option(help: "Regions: polygons in any OGR format (GeoJSON, GeoPackage, shapefile...).")
+        var regions: String
+
+        @Option(help: "Layer of the regions file (needed when it has several).")
+        var layer: String?
+
+        @Option(help: "Field holding each region's id.")
+        var regionId: String
+
+        @Option(help: "Field holding each region's name.")
+        var regionName: String?
+
+        @Option(help: "Hazard raster (e.g. flood depth in metres).")
+        var hazard: String?
+
+        @Option(help: "Band of the hazard raster.")
+        var band = 1
+
+        @Option(help: "Class thresholds t1,t2,... (increasing).")
+        var classes: String?
+
+        @Option(help: "Displacement rate per class, as shares (0.05 = 5 %); default 0 for every class.")
+        var rates: String?
+
+        @Option(help: "Named classes and rates for a common hazard (see above).")
+        var preset: String?
+
+        @Option(help: "CRS for inputs that have none (EPSG:4326, WKT, PROJ string).")
+        var assumeCrs: String?
+
+        @Option(help: "Vector output: .geojson (RFC 7946) or .gpkg, one feature per region.")
+        var output: String?
+
+        @Option(help: "CSV output, one row per region.")
+        var csv: String?
+
+        @Option(help: "Worker threads (default: all cores).")
+        var threads: Int?
+
+        @OptionGroup var common: CommonOptions
+
+        func validate() throws {
+            if output == nil && csv == nil { throw ValidationError("give --output and/or --csv") }
+            if hazard == nil && (classes != nil || rates != nil || preset != nil) {
+                throw ValidationError("--classes, --rates and --preset need --hazard")
+            }
+            if hazard != nil && classes == nil && preset == nil { throw ValidationError("--hazard needs --classes or --preset") }
+            if classes != nil && preset != nil { throw ValidationError("give either --classes or --preset, not both") }
+            if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        }
+
+        func run() throws {
+            common.configureLogging()
+            var options = AnalysisOptions(populationPath: population, regionsPath: regions, idField: regionId,
+                                          threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+            options.populationBand = populationBand
+            options.layer = layer
+            options.nameField = regionName
+            options.hazardPath = hazard
+            options.hazardBand = band
+            options.assumeCRS = assumeCrs
+            options.classes = try parseClasses()
+            let progress = TerminalProgress(label: "analyze", quiet: common.quiet)
+            let result = try ExposureAnalysis.run(options, progress: progress)
+            if !common.quiet { for warning in result.warnings { writeToStandardError("warning: \(warning)\n") } }
+
+            var written: [String] = []
+            if let output {
+                try ResultWriter.writeVector(result, to: output)
+                written.append(output)
+            }
+            if let csv {
+                try ResultWriter.writeCSV(result, to: csv)
+                written.append(csv)
+            }
+            var manifests: [String] = []
+            for path in written {
+                let manifest = ResultWriter.manifestPath(for: path)
+                if manifests.contains(manifest) { continue }
+                try ResultWriter.writeManifest(result, outputs: written, commandLine: CommandLine.arguments, to: manifest)
+                manifests.append(manifest)
+            }
+            if !common.quiet { writeToStandardError(Summary.text(result, written: written + manifests)) }
+        }
+
+        func parseClasses() throws -> HazardClasses? {
+            if let preset {
+                let chosen = try HazardPreset.named(preset).classes
+                guard let rates else { return chosen }
+                return try HazardClasses(thresholds: chosen.thresholds, rates: try numbers(rates, option: "--rates"),
+                                         preset: chosen.preset, unit: chosen.unit)
+            }
+            guard let classes else { return nil }
+            return try HazardClasses(thresholds: try numbers(classes, option: "--classes"),
+                                     rates: try rates.map { try numbers($0, option: "--rates") })
+        }
+
+        func numbers(_ text: String, option: String) throws -> [Double] {
+            try text.split(separator: ",").map { part in
+                guard let value = Double(part.trimmingCharacters(in: .whitespaces)) else {
+                    throw ExposureError("\(option): '\(part)' is not a number (expected e.g. 0.1,0.7,1.5)")
+                }
+                return value
+            }
+        }
+    }
+}
+
+/// The few lines printed on stderr after an analysis.
+enum Summary {
+    static func text(_ result: AnalysisResult, written: [String]) -> String {
+        let population = result.figures.reduce(0) { $0 + $1.population }
+        var lines = ["\(result.regions.count) regions, population \(format(population))"]
+        if result.hazard != nil {
+            let exposed = result.figures.reduce(0) { $0 + $1.exposed }
+            let displaced = result.figures.reduce(0) { $0 + $1.displaced }
+            let unknown = result.figures.reduce(0) { $0 + $1.hazardUnknown }
+            lines.append("exposed \(format(exposed)), displaced \(format(displaced)), hazard unknown \(format(unknown))")
+        }
+        lines.append(String(format: "%.2f s", result.seconds) + "; wrote " + written.joined(separator: ", "))
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func format(_ value: Double) -> String { String(format: "%.1f", value) }
+}
