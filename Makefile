@@ -36,10 +36,17 @@ test: deps olinda
 sample-data: deps
 	$(SWIFT) run -c release make-sample-data sample-rasters
 
+# The 100-year flood of the bundled sample basin: people exposed and displaced per municipality.
 demo: release
 	@mkdir -p $(OUT)
-	$(BIN) info sample-rasters/population.tif
-	$(BIN) info sample-rasters/municipalities.geojson
+	$(BIN) analyze --population sample-rasters/population.tif \
+		--regions sample-rasters/municipalities.geojson --region-id code --region-name name \
+		--hazard sample-rasters/flood_baseline_rp100.tif --preset flood-depth \
+		--output $(OUT)/flood_baseline_rp100.geojson --csv $(OUT)/flood_baseline_rp100.csv
+	@echo
+	@cut -d, -f1-8 $(OUT)/flood_baseline_rp100.csv
+	@echo
+	@echo "Open $(OUT)/flood_baseline_rp100.geojson in QGIS; inputs and parameters are in $(OUT)/flood_baseline_rp100.manifest.json"
 
 clean:
 	rm -rf .build $(OUT)
