@@ -44,7 +44,8 @@ let package = Package(
             dependencies: ["ExposureIO", "GDALSwift", "ExposureCore"]),
         .testTarget(name: "GDALSwiftTests", dependencies: ["GDALSwift"]),
         .testTarget(name: "ExposureCoreTests", dependencies: ["ExposureCore"]),
-        .testTarget(name: "ExposureIOTests", dependencies: ["ExposureIO", "GDALSwift", "ExposureCore"]),
+        .testTarget(
+            name: "ExposureIOTests", dependencies: ["ExposureIO", "GDALSwift", "ExposureCore"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["exposure", "GDALSwift"]),
     ],
     swiftLanguageModes: [.v6]
