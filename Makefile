@@ -48,5 +48,10 @@ demo: release
 	@echo
 	@echo "Open $(OUT)/flood_baseline_rp100.geojson in QGIS; inputs and parameters are in $(OUT)/flood_baseline_rp100.manifest.json"
 
+# Large synthetic case; our CLI side by side with exactextract and the gdalwarp+numpy+exactextract pipeline.
+bench: deps
+	@command -v /usr/bin/time >/dev/null || $(SUDO) apt-get install -y -qq time >/dev/null
+	./scripts/bench
+
 clean:
 	rm -rf .build $(OUT)

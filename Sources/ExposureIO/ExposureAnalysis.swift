@@ -44,6 +44,10 @@ public enum ExposureAnalysis {
     public static func run(_ options: AnalysisOptions, progress: TerminalProgress? = nil) throws -> AnalysisResult {
         let start = Date()
         var warnings: [String] = []
+        // Each block is read once, so a large block cache only costs memory; GDAL_CACHEMAX still wins.
+        if GDALEnvironment.configOption("GDAL_CACHEMAX") == nil {
+            GDALEnvironment.setCacheSize(bytes: 64 << 20)
+        }
         let population = try RasterInput(path: options.populationPath, band: options.populationBand,
                                          assumeCRS: options.assumeCRS, role: "population")
         if population.crsWasAssumed {

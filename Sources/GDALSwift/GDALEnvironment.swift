@@ -37,6 +37,12 @@ public enum GDALEnvironment {
         CPLSetConfigOption(key, value)
     }
 
+    /// Sets the size of GDAL's block cache (shared by all threads).
+    public static func setCacheSize(bytes: Int) {
+        ensureInitialized()
+        GDALSetCacheMax64(GIntBig(bytes))
+    }
+
     /// Reads a GDAL configuration option.
     public static func configOption(_ key: String) -> String? {
         ensureInitialized()

@@ -7,6 +7,12 @@ import ExposureCore
 import Foundation
 import GDALSwift
 
+if CommandLine.arguments.count > 1 && CommandLine.arguments[1] == "bench" {
+    let folder = CommandLine.arguments.count > 2 ? CommandLine.arguments[2] : "bench-data"
+    let size = CommandLine.arguments.count > 3 ? Int(CommandLine.arguments[3]) ?? 6000 : 6000
+    try BenchCase.write(folder: folder, size: size)
+    exit(0)
+}
 let outputFolder = CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : "sample-rasters"
 try FileManager.default.createDirectory(atPath: outputFolder, withIntermediateDirectories: true)
 @MainActor func output(_ name: String) -> String { (outputFolder as NSString).appendingPathComponent(name) }
@@ -58,16 +64,6 @@ let towns: [(lon: Double, lat: Double, peak: Double)] = [
     return dx * dx + dy * dy < 1
 }
 
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 var random = SeededGenerator(state: 20261124)
 
 /// People per cell: a rural background, towns along the river, multiplicative noise.
@@ -147,43 +143,8 @@ try writeRaster("population.tif", grid: populationGrid, crs: wgs84, bands: [peop
 
 // Municipalities: a 4 x 3 mesh of jittered nodes, edges wiggled identically for both neighbours, so the
 // municipalities tile the population grid's extent exactly.
-let columnsOfNodes = 5, rowsOfNodes = 4
-var nodes: [[MapPoint]] = []
-for j in 0..<rowsOfNodes {
-    var row: [MapPoint] = []
-    for i in 0..<columnsOfNodes {
-        var x = west + Double(i) / Double(columnsOfNodes - 1) * (east - west)
-        var y = north - Double(j) / Double(rowsOfNodes - 1) * (north - south)
-        if i > 0 && i < columnsOfNodes - 1 { x += Double.random(in: -0.03...0.03, using: &random) }
-        if j > 0 && j < rowsOfNodes - 1 { y += Double.random(in: -0.025...0.025, using: &random) }
-        row.append(MapPoint(x: x, y: y))
-    }
-    nodes.append(row)
-}
-/// The boundary between two nodes: straight on the outer edge, a wiggly line inside.
-var edgeCache: [String: [MapPoint]] = [:]
-@MainActor func edge(_ a: (Int, Int), _ b: (Int, Int)) -> [MapPoint] {
-    let key = "\(min(a.0, b.0)),\(min(a.1, b.1))-\(max(a.0, b.0)),\(max(a.1, b.1))"
-    let forward = a < b
-    if let cached = edgeCache[key] { return forward ? cached : cached.reversed() }
-    let (p, q) = forward ? (nodes[a.1][a.0], nodes[b.1][b.0]) : (nodes[b.1][b.0], nodes[a.1][a.0])
-    let (lo, hi) = forward ? (a, b) : (b, a)
-    let outer = (lo.0 == hi.0 && (lo.0 == 0 || lo.0 == columnsOfNodes - 1)) || (lo.1 == hi.1 && (lo.1 == 0 || lo.1 == rowsOfNodes - 1))
-    var line = [p]
-    let steps = outer ? 1 : 40
-    let amplitude = Double.random(in: 0.004...0.009, using: &random), waves = Double.random(in: 2...4, using: &random)
-    for s in 1..<steps {
-        let t = Double(s) / Double(steps)
-        let x = p.x + (q.x - p.x) * t, y = p.y + (q.y - p.y) * t
-        let length = ((q.x - p.x) * (q.x - p.x) + (q.y - p.y) * (q.y - p.y)).squareRoot()
-        let nx = -(q.y - p.y) / length, ny = (q.x - p.x) / length
-        let offset = amplitude * sin(t * waves * 2 * .pi) * sin(t * .pi)
-        line.append(MapPoint(x: x + nx * offset, y: y + ny * offset))
-    }
-    line.append(q)
-    edgeCache[key] = line
-    return forward ? line : line.reversed()
-}
+var mesh = WigglyMesh(columns: 4, rows: 3, west: west, east: east, south: south, north: north,
+                      jitter: (0.03, 0.025), pointsPerEdge: 40, amplitude: 0.004...0.009, random: &random)
 let names = ["San Isidro", "Puerto Verde", "La Esperanza", "El Carmen", "Santa Rosa", "Los Almendros",
              "Villa Nueva", "San Rafael", "Las Palmas", "El Porvenir", "Santa Lucía", "Río Claro"]
 let municipalitiesPath = output("municipalities.geojson")
@@ -196,13 +157,9 @@ for field in [FieldDefinition(name: "code", type: .string), FieldDefinition(name
     try layer.createField(field)
 }
 var index = 0
-for j in 0..<(rowsOfNodes - 1) {
-    for i in 0..<(columnsOfNodes - 1) {
-        // Counter-clockwise: bottom-left, bottom-right, top-right, top-left.
-        var ring = edge((i, j + 1), (i + 1, j + 1))
-        ring += edge((i + 1, j + 1), (i + 1, j)).dropFirst()
-        ring += edge((i + 1, j), (i, j)).dropFirst()
-        ring += edge((i, j), (i, j + 1)).dropFirst()
+for j in 0..<3 {
+    for i in 0..<4 {
+        let ring = mesh.ring(column: i, row: j, random: &random)
         let code = String(format: "RV%02d", index + 1)
         try layer.addFeature(
             values: [.string(code), .string(names[index]), .string(j == 0 ? "Norte" : j == 1 ? "Centro" : "Sur")],
