@@ -70,8 +70,7 @@ public enum ResultWriter {
 
     /// `results.geojson` -> `results.manifest.json`.
     public static func manifestPath(for output: String) -> String {
-        let url = URL(fileURLWithPath: output)
-        return url.deletingPathExtension().appendingPathExtension("manifest.json").path
+        (output as NSString).deletingPathExtension + ".manifest.json"
     }
 
     public static func writeManifest(_ result: AnalysisResult, outputs: [String], commandLine: [String], to path: String) throws {
