@@ -10,18 +10,30 @@ public protocol PopulationReader {
 /// What each worker thread opens for itself (GDAL handles are not shared between threads).
 public struct WorkerInputs {
     public var population: any PopulationReader
-    public var hazard: HazardSampler?
+    /// One sampler per hazard raster, in the engine's hazard order; all share the engine's classes.
+    public var hazards: [HazardSampler]
+
+    public init(population: any PopulationReader, hazards: [HazardSampler]) {
+        self.population = population
+        self.hazards = hazards
+    }
 
     public init(population: any PopulationReader, hazard: HazardSampler?) {
-        self.population = population
-        self.hazard = hazard
+        self.init(population: population, hazards: hazard.map { [$0] } ?? [])
     }
 }
 
 /// The result of a zonal pass.
 public struct ZonalResult: Sendable {
-    /// One per region, in the order the regions were given.
-    public let totals: [RegionTotals]
+    /// Per hazard, one per region (in the order the regions were given). Every hazard's totals carry the
+    /// same population.
+    public let hazardTotals: [[RegionTotals]]
+    /// Population per region.
+    public let populations: [Double]
+    /// The first hazard's totals, or population-only totals when there is no hazard.
+    public var totals: [RegionTotals] {
+        hazardTotals.first ?? populations.map { var t = RegionTotals(classCount: 0); t.population = $0; return t }
+    }
     /// Population cells with data (not nodata) that lie at least partly inside some region.
     public let validCellsInRegions: Int
     /// Cells with a negative population count (counted as zero).
@@ -30,22 +42,28 @@ public struct ZonalResult: Sendable {
 }
 
 /// One streaming pass over the population grid: chunks of whole blocks are read once, each by one worker,
-/// and every region overlapping a chunk accumulates `coverage x population` (per hazard class).
+/// and every region overlapping a chunk accumulates `coverage x population` (per hazard class, for each
+/// of any number of hazard rasters: coverage is computed once for all of them).
 /// Memory is a few chunks per worker, whatever the raster size. Results do not depend on the number of
 /// threads: per-chunk sums are added in chunk order.
 public struct ZonalEngine: Sendable {
     public let grid: Grid
     public let regions: [RegionShape]
     public let classes: HazardClasses?
+    public let hazardCount: Int
     public let chunks: [GridWindow]
 
-    /// - Parameter blockSize: the population raster's native block size; chunks are made of whole blocks,
-    ///   about `targetChunkCells` cells each.
-    public init(grid: Grid, regions: [RegionShape], classes: HazardClasses?, blockSize: (width: Int, height: Int),
-                targetChunkCells: Int = 1 << 20) {
+    /// - Parameters:
+    ///   - hazardCount: how many hazard samplers each worker brings (0 for population only; 1 when
+    ///     `classes` is given and this is left out).
+    ///   - blockSize: the population raster's native block size; chunks are made of whole blocks, about
+    ///     `targetChunkCells` cells each.
+    public init(grid: Grid, regions: [RegionShape], classes: HazardClasses?, hazardCount: Int? = nil,
+                blockSize: (width: Int, height: Int), targetChunkCells: Int = 1 << 20) {
         self.grid = grid
         self.regions = regions
         self.classes = classes
+        self.hazardCount = classes == nil ? 0 : (hazardCount ?? 1)
         self.chunks = ZonalEngine.makeChunks(grid: grid, regions: regions, blockSize: blockSize, targetCells: targetChunkCells)
     }
 
@@ -76,7 +94,7 @@ public struct ZonalEngine: Sendable {
     }
 
     private struct ChunkSums: Sendable {
-        var regions: [(index: Int, totals: RegionTotals)] = []
+        var regions: [(index: Int, population: Double, hazards: [RegionTotals])] = []
         var validCells = 0
         var negativeCells = 0
     }
@@ -116,39 +134,47 @@ public struct ZonalEngine: Sendable {
         }
         if let error = firstError.withLock({ $0 }) { throw error }
 
-        var totals = [RegionTotals](repeating: RegionTotals(classCount: classes?.count ?? 0), count: regions.count)
+        let empty = [RegionTotals](repeating: RegionTotals(classCount: classes?.count ?? 0), count: regions.count)
+        var hazardTotals = [[RegionTotals]](repeating: empty, count: hazardCount)
+        var populations = [Double](repeating: 0, count: regions.count)
         var valid = 0, negative = 0
         for sums in results.withLock({ $0 }) {
             guard let sums else { continue }
-            for (index, part) in sums.regions { totals[index].add(part) }
+            for (index, population, parts) in sums.regions {
+                populations[index] += population
+                for (h, part) in parts.enumerated() { hazardTotals[h][index].add(part) }
+            }
             valid += sums.validCells
             negative += sums.negativeCells
         }
-        return ZonalResult(totals: totals, validCellsInRegions: valid, negativeCells: negative, chunkCount: chunks.count)
+        return ZonalResult(hazardTotals: hazardTotals, populations: populations, validCellsInRegions: valid,
+                           negativeCells: negative, chunkCount: chunks.count)
     }
 
     /// A worker's buffers, reused from chunk to chunk.
     private struct ChunkWorker {
         let engine: ZonalEngine
         var population: [Double] = []
-        var hazard = HazardCells()
+        var hazards: [HazardCells] = []
         var fractions: [Double] = []
         var scratch = CoverageScratch()
         /// Marks cells already counted as valid in this chunk (a cell may lie in several regions).
         var counted: [Bool] = []
 
-        init(engine: ZonalEngine) { self.engine = engine }
+        init(engine: ZonalEngine) {
+            self.engine = engine
+            hazards = [HazardCells](repeating: HazardCells(), count: engine.hazardCount)
+        }
 
         mutating func process(_ chunk: GridWindow, inputs: inout WorkerInputs) throws -> ChunkSums {
             if population.count < chunk.cellCount { population = [Double](repeating: 0, count: chunk.cellCount) }
             try inputs.population.read(chunk, into: &population)
-            let classes = engine.classes
-            if classes != nil, inputs.hazard != nil {
-                try inputs.hazard!.sample(chunk, into: &hazard)
+            guard inputs.hazards.count == engine.hazardCount else {
+                throw ExposureError("\(inputs.hazards.count) hazard sampler(s) given for \(engine.hazardCount) hazard(s)")
             }
-            let hasHazard = classes != nil && inputs.hazard != nil
-            let classCount = classes?.count ?? 0
-            let unknown = Int(classes?.unknownCode ?? 0)
+            for h in 0..<engine.hazardCount { try inputs.hazards[h].sample(chunk, into: &hazards[h]) }
+            let classCount = engine.classes?.count ?? 0
+            let unknown = Int(engine.classes?.unknownCode ?? 0)
             if counted.count < chunk.cellCount { counted = [Bool](repeating: false, count: chunk.cellCount) } else {
                 for i in 0..<chunk.cellCount { counted[i] = false }
             }
@@ -158,7 +184,8 @@ public struct ZonalEngine: Sendable {
                 if window.isEmpty { continue }
                 if fractions.count < window.cellCount { fractions = [Double](repeating: 0, count: window.cellCount) }
                 CoverageFraction.compute(region, window: window, into: &fractions, scratch: &scratch)
-                var totals = RegionTotals(classCount: classCount)
+                var regionPopulation = 0.0
+                var totals = [RegionTotals](repeating: RegionTotals(classCount: classCount), count: engine.hazardCount)
                 var touched = false
                 for r in 0..<window.height {
                     let chunkRow = (window.row - chunk.row + r) * chunk.width + (window.column - chunk.column)
@@ -176,21 +203,26 @@ public struct ZonalEngine: Sendable {
                         if people <= 0 { continue }
                         touched = true
                         let weight = f * people
-                        totals.population += weight
-                        guard hasHazard else { continue }
-                        switch hazard.layout {
-                        case .codes:
-                            let code = Int(hazard.codes[cell])
-                            if code == 0 { continue }
-                            if code == unknown { totals.hazardUnknown += weight } else { totals.exposedByClass[code - 1] += weight }
-                        case .shares:
-                            let base = cell * hazard.codeCount
-                            for k in 1...classCount { totals.exposedByClass[k - 1] += weight * Double(hazard.shares[base + k]) }
-                            totals.hazardUnknown += weight * Double(hazard.shares[base + unknown])
+                        regionPopulation += weight
+                        for h in 0..<engine.hazardCount {
+                            let cells = hazards[h]
+                            switch cells.layout {
+                            case .codes:
+                                let code = Int(cells.codes[cell])
+                                if code == 0 { continue }
+                                if code == unknown { totals[h].hazardUnknown += weight } else { totals[h].exposedByClass[code - 1] += weight }
+                            case .shares:
+                                let base = cell * cells.codeCount
+                                for k in 1...classCount { totals[h].exposedByClass[k - 1] += weight * Double(cells.shares[base + k]) }
+                                totals[h].hazardUnknown += weight * Double(cells.shares[base + unknown])
+                            }
                         }
                     }
                 }
-                if touched { sums.regions.append((index, totals)) }
+                if touched {
+                    for h in 0..<engine.hazardCount { totals[h].population = regionPopulation }
+                    sums.regions.append((index, regionPopulation, totals))
+                }
             }
             return sums
         }
