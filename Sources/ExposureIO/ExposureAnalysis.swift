@@ -83,7 +83,7 @@ public enum ExposureAnalysis {
             }
             let hazardCRS = try input.spatialReference()
             sameCRS = hazardCRS.isSame(as: populationCRS)
-            hazardCellsPerPopulationCell = try cellRatio(population: population, hazard: input, sameCRS: sameCRS,
+            hazardCellsPerPopulationCell = try cellRatio(populationGrid: population.grid, hazard: input, sameCRS: sameCRS,
                                                          populationCRS: populationCRS, hazardCRS: hazardCRS)
             mode = HazardSamplingMode.choose(hazardCellsPerPopulationCell: hazardCellsPerPopulationCell, sameCRS: sameCRS)
             hazard = input
@@ -131,11 +131,11 @@ public enum ExposureAnalysis {
     }
 
     /// How many hazard cells cover one population cell, measured at the population grid's centre.
-    static func cellRatio(population: RasterInput, hazard: RasterInput, sameCRS: Bool,
+    static func cellRatio(populationGrid: Grid, hazard: RasterInput, sameCRS: Bool,
                           populationCRS: SpatialReference, hazardCRS: SpatialReference) throws -> Double {
-        let p = population.grid.transform, h = hazard.grid.transform
+        let p = populationGrid.transform, h = hazard.grid.transform
         if sameCRS { return p.cellArea / h.cellArea }
-        let column = Double(population.grid.width / 2), row = Double(population.grid.height / 2)
+        let column = Double(populationGrid.width / 2), row = Double(populationGrid.height / 2)
         var xs: [Double] = [], ys: [Double] = []
         for (dc, dr) in [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)] {
             let point = p.mapPoint(column: column + dc, row: row + dr)

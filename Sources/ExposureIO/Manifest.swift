@@ -59,7 +59,7 @@ struct Manifest: Encodable {
             role: "regions", path: result.regions.path, bytes: Manifest.size(result.regions.path),
             sha256: Manifest.checksum(result.regions.path), crs: result.regions.spatialReference.name,
             epsg: result.regions.spatialReference.epsgCode,
-            details: ["layer": result.regions.layerName, "idField": result.regions.idField,
+            details: ["layer": result.regions.layerName, "idField": result.regions.idField ?? "",
                       "nameField": result.regions.nameField ?? "", "features": String(result.regions.count)]))
         if let hazard = result.hazard { inputs.append(try Manifest.raster(hazard, role: "hazard")) }
         self.inputs = inputs
@@ -67,12 +67,7 @@ struct Manifest: Encodable {
         let classes = result.hazard == nil ? nil : result.classes
         preset = classes?.preset
         hazardUnit = classes?.unit
-        self.classes = classes.map { c in
-            (1...c.count).map { i in
-                ClassEntry(class: i, range: c.label(ofClass: i), from: c.thresholds[i - 1],
-                           to: i < c.count ? c.thresholds[i] : nil, displacementRate: c.rates[i - 1])
-            }
-        } ?? []
+        self.classes = classes.map(Manifest.classEntries) ?? []
         hazardSampling = result.samplingMode?.description
         threads = result.options.threads
         regionCount = result.regions.count
@@ -92,6 +87,13 @@ struct Manifest: Encodable {
         self.columns = columns
         warnings = result.warnings
         seconds = (result.seconds * 1000).rounded() / 1000
+    }
+
+    static func classEntries(_ c: HazardClasses) -> [ClassEntry] {
+        (1...c.count).map { i in
+            ClassEntry(class: i, range: c.label(ofClass: i), from: c.thresholds[i - 1],
+                       to: i < c.count ? c.thresholds[i] : nil, displacementRate: c.rates[i - 1])
+        }
     }
 
     static func raster(_ input: RasterInput, role: String) throws -> Input {

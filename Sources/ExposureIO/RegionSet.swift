@@ -7,8 +7,11 @@ import GDALSwift
 public final class RegionSet {
     public let path: String
     public let layerName: String
-    public let idField: String
+    public let idField: String?
     public let nameField: String?
+    /// Every attribute of every feature, in `fieldNames` order.
+    public let fieldNames: [String]
+    public let attributes: [[FieldValue]]
     public let ids: [String]
     public let names: [String]
     /// The geometries as read (repaired where invalid), in the layer's CRS; nil where a feature had none.
@@ -20,9 +23,56 @@ public final class RegionSet {
 
     public var count: Int { ids.count }
 
-    /// Reads every feature of the layer. `assumeCRS` is used only when the layer has no CRS.
-    public init(path: String, layer layerName: String?, idField: String, nameField: String?,
-                targetCRS: SpatialReference, assumeCRS: String?) throws {
+    static let duplicateHint = "each feature is reported as its own row"
+
+    /// "a, b, c, ... (12 in all)".
+    static func list(_ items: [String], limit: Int = 5) -> String {
+        items.count <= limit ? items.joined(separator: ", ") : items.prefix(limit).joined(separator: ", ") + ", ... (\(items.count) in all)"
+    }
+
+    private init(copying other: RegionSet, ids: [String], names: [String], geometries: [Geometry?],
+                 polygons: [[PolygonRings]], attributes: [[FieldValue]], warnings: [String]) {
+        path = other.path
+        layerName = other.layerName
+        idField = other.idField
+        nameField = other.nameField
+        fieldNames = other.fieldNames
+        spatialReference = other.spatialReference
+        self.ids = ids
+        self.names = names
+        self.geometries = geometries
+        self.polygons = polygons
+        self.attributes = attributes
+        self.warnings = warnings
+    }
+
+    /// Features that share an id merged into one region (e.g. census tracts into neighbourhoods): their
+    /// polygons together, their geometries unioned for output, the first feature's name and attributes.
+    public func dissolved() throws -> RegionSet {
+        var order: [String] = []
+        var members: [String: [Int]] = [:]
+        for (index, id) in ids.enumerated() {
+            if members[id] == nil { order.append(id) }
+            members[id, default: []].append(index)
+        }
+        var names: [String] = [], geometries: [Geometry?] = [], polygons: [[PolygonRings]] = [], attributes: [[FieldValue]] = []
+        for id in order {
+            let indices = members[id]!
+            names.append(self.names[indices[0]])
+            attributes.append(self.attributes[indices[0]])
+            polygons.append(indices.flatMap { self.polygons[$0] })
+            let parts = indices.compactMap { self.geometries[$0] }
+            geometries.append(parts.isEmpty ? nil : parts.count == 1 ? parts[0] : try Geometry.union(parts))
+        }
+        let kept = warnings.filter { !$0.hasSuffix(RegionSet.duplicateHint) }
+        return RegionSet(copying: self, ids: order, names: names, geometries: geometries, polygons: polygons,
+                         attributes: attributes, warnings: kept)
+    }
+
+    /// Reads every feature of the layer. `assumeCRS` is used only when the layer has no CRS. Without an id
+    /// field, regions are numbered by feature id.
+    public init(path: String, layer layerName: String?, idField: String?, nameField: String?,
+                targetCRS: SpatialReference, assumeCRS: String?, requiredFields: [String] = []) throws {
         let dataset = try Dataset.open(path, kinds: .vector)
         let layer: VectorLayer
         if let layerName {
@@ -36,7 +86,7 @@ public final class RegionSet {
             layer = try dataset.layer(at: 0)
         }
         let fieldNames = layer.fields.map(\.name)
-        for field in [idField] + (nameField.map { [$0] } ?? []) where !fieldNames.contains(field) {
+        for field in [idField, nameField].compactMap({ $0 }) + requiredFields where !fieldNames.contains(field) {
             throw ExposureError("layer '\(layer.name)' has no field '\(field)'; its fields are: \(fieldNames.joined(separator: ", "))", path: path)
         }
         var srs = try layer.spatialReference()
@@ -51,13 +101,16 @@ public final class RegionSet {
         let transformation = srs.isSame(as: targetCRS) ? nil : try CoordinateTransformation(from: srs, to: targetCRS)
 
         var ids: [String] = [], names: [String] = [], geometries: [Geometry?] = [], polygons: [[PolygonRings]] = []
+        var attributes: [[FieldValue]] = []
         var seen = Set<String>()
+        var emptyIds: [Int] = [], duplicates: [String] = [], duplicated = Set<String>()
         layer.resetReading()
         while let feature = try layer.nextFeature() {
-            let id = feature[idField]?.description ?? ""
+            let id = idField.map { feature[$0]?.description ?? "" } ?? String(feature.fid)
             let label = id.isEmpty ? "feature \(feature.fid)" : "region \(id)"
-            if id.isEmpty { warnings.append("\(path): feature \(feature.fid) has an empty '\(idField)'") }
-            if !seen.insert(id).inserted { warnings.append("\(path): the id '\(id)' is used by more than one feature") }
+            if idField != nil, id.isEmpty { emptyIds.append(feature.fid) }
+            if !seen.insert(id).inserted, duplicated.insert(id).inserted { duplicates.append(id) }
+            attributes.append(feature.values)
             ids.append(id)
             names.append(nameField.flatMap { feature[$0]?.description } ?? "")
             guard var geometry = feature.geometry, !geometry.isEmpty else {
@@ -87,10 +140,18 @@ public final class RegionSet {
             }
         }
         guard !ids.isEmpty else { throw ExposureError("layer '\(layer.name)' has no features", path: path) }
+        if let idField, !emptyIds.isEmpty {
+            warnings.append("\(path): \(emptyIds.count) feature(s) have an empty '\(idField)' (features \(RegionSet.list(emptyIds.map(String.init))))")
+        }
+        if !duplicates.isEmpty {
+            warnings.append("\(path): \(duplicates.count) id(s) are used by more than one feature (\(RegionSet.list(duplicates))); \(RegionSet.duplicateHint)")
+        }
         self.path = path
         self.layerName = layer.name
         self.idField = idField
         self.nameField = nameField
+        self.fieldNames = fieldNames
+        self.attributes = attributes
         self.ids = ids
         self.names = names
         self.geometries = geometries

@@ -6,6 +6,11 @@ public struct ResultTable {
     public let columns: [String]
     public let rows: [[FieldValue]]
 
+    public init(columns: [String], rows: [[FieldValue]]) {
+        self.columns = columns
+        self.rows = rows
+    }
+
     public init(_ result: AnalysisResult) {
         let hasHazard = result.hazard != nil
         let k = hasHazard ? (result.classes?.count ?? 0) : 0

@@ -5,8 +5,7 @@ import GDALSwift
 /// Writes analysis results: CSV, GeoJSON (RFC 7946) or GeoPackage, and the manifest beside them. Every file
 /// is written under a temporary name and renamed when complete.
 public enum ResultWriter {
-    public static func writeCSV(_ result: AnalysisResult, to path: String) throws {
-        let table = ResultTable(result)
+    public static func writeCSV(_ table: ResultTable, to path: String) throws {
         var text = table.columns.joined(separator: ",") + "\n"
         for row in table.rows {
             text += row.enumerated().map { index, value in csvField(value, column: table.columns[index]) }.joined(separator: ",") + "\n"
@@ -32,34 +31,36 @@ public enum ResultWriter {
         }
     }
 
-    /// Fixed notation: 6 decimals for people (a millionth of a person), 8 for shares, 4 for rates per 100k.
+    /// Fixed notation: 6 decimals for people (a millionth of a person), 8 for shares, 4 for rates per 100k
+    /// and percentages.
     static func formatNumber(_ value: Double, column: String) -> String {
-        let decimals = column == "exposed_share" ? 8 : column == "displaced_per_100k" ? 4 : 6
+        if value.isNaN { return "" }
+        let decimals = column.hasSuffix("_share") ? 8 : column.hasSuffix("per_100k") || column.hasSuffix("_pct") ? 4 : 6
         return String(format: "%.\(decimals)f", value)
     }
 
     /// GeoJSON (RFC 7946: WGS84, right-hand winding, 7 decimals) or GeoPackage (in the regions' CRS), one
     /// feature per region with its geometry and the table's columns as properties.
-    public static func writeVector(_ result: AnalysisResult, to path: String) throws {
+    public static func writeVector(_ table: ResultTable, regions: RegionSet, to path: String) throws {
         let driver = try Driver.vectorDriver(forPath: path)
         guard driver.name == "GeoJSON" || driver.name == "GPKG" || driver.name == "FlatGeobuf" else {
             throw ExposureError("--output takes .geojson, .gpkg or .fgb (use --csv for a table)", path: path)
         }
-        let table = ResultTable(result)
         try AtomicOutput.write(to: path) { temporary in
             let dataset = try driver.createVector(path: temporary)
             var options: [String] = []
             if driver.name == "GeoJSON" {
                 options = ["RFC7946=YES", "WRITE_NAME=NO", "DESCRIPTION=exposure per region; inputs and parameters in the manifest beside this file"]
             }
-            let layer = try dataset.createLayer(name: "exposure", spatialReference: result.regions.spatialReference,
+            let layer = try dataset.createLayer(name: "exposure", spatialReference: regions.spatialReference,
                                                 geometryType: .multiPolygon, options: options)
             for (index, column) in table.columns.enumerated() {
-                try layer.createField(FieldDefinition(name: column, type: index < 2 ? .string : .real))
+                let isText = table.rows.contains { if case .string = $0[index] { return true } else { return false } }
+                try layer.createField(FieldDefinition(name: column, type: isText ? .string : .real))
             }
             dataset.beginTransaction()
             for (i, row) in table.rows.enumerated() {
-                var geometry = result.regions.geometries[i]
+                var geometry = regions.geometries[i]
                 if let g = geometry { geometry = try g.asMultiPolygon() }
                 try layer.addFeature(values: row, geometry: geometry)
             }

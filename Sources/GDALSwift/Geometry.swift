@@ -167,6 +167,22 @@ public final class Geometry {
         return Geometry(owning: converted)
     }
 
+    /// The union of several polygonal geometries (GEOS cascaded union): shared boundaries disappear.
+    public static func union(_ parts: [Geometry]) throws -> Geometry {
+        let collection = try GDALCall.handle(nil, "collect polygons") { OGR_G_CreateGeometry(wkbMultiPolygon) }
+        defer { OGR_G_DestroyGeometry(collection) }
+        for part in parts {
+            let multi = try part.asMultiPolygon()
+            for index in 0..<OGR_G_GetGeometryCount(multi.handle) {
+                if let polygon = OGR_G_GetGeometryRef(multi.handle, index) {
+                    try GDALCall.ogr(nil, "collect polygons") { OGR_G_AddGeometry(collection, polygon) }
+                }
+            }
+        }
+        let union = try GDALCall.handle(nil, "union of polygons") { OGR_G_UnionCascaded(collection) }
+        return try Geometry(owning: union).asMultiPolygon()
+    }
+
     /// Reprojects in place.
     public func transform(with transformation: CoordinateTransformation) throws {
         try GDALCall.ogr(nil, "reproject geometry from \(transformation.source.name) to \(transformation.target.name)") {

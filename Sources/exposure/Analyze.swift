@@ -106,11 +106,11 @@ extension Exposure {
 
             var written: [String] = []
             if let output {
-                try ResultWriter.writeVector(result, to: output)
+                try ResultWriter.writeVector(ResultTable(result), regions: result.regions, to: output)
                 written.append(output)
             }
             if let csv {
-                try ResultWriter.writeCSV(result, to: csv)
+                try ResultWriter.writeCSV(ResultTable(result), to: csv)
                 written.append(csv)
             }
             var manifests: [String] = []

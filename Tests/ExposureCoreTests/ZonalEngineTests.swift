@@ -143,3 +143,30 @@ let people5: [Double] = (0..<25).map { (i: Int) -> Double in Double(10 * (i / 5)
         #expect(preset.rates == [0.01, 0.03, 0.05])
     }
 }
+
+@Suite struct AnnualDisplacementTests {
+    /// Raising the hazard everywhere never lowers AAD, when rates do not fall from one class to the next.
+    @Test(arguments: 1...5)
+    func aadIsMonotoneInTheHazard(seed: Int) throws {
+        var random = SeededGenerator(seed: UInt64(seed))
+        let grid = Grid(width: 30, height: 20, transform: GeoTransform(originX: 0, originY: 20, cellWidth: 1, cellHeight: 1))
+        let people = (0..<grid.cellCount).map { _ in Double.random(in: 0...40, using: &random) }
+        let regions: [[PolygonRings]] = [[[starPolygon(centre: MapPoint(x: 12, y: 9), radius: 9, vertices: 30, using: &random)]], [square(18, 2, 29, 19)]]
+        let hazardGrid = Grid(width: 12, height: 9, transform: GeoTransform(originX: -1, originY: 21, cellWidth: 2.7, cellHeight: 2.6))
+        let classes = try HazardClasses(thresholds: [0.1, 0.7, 1.5], rates: [0.01, 0.03, 0.05])
+        let periods = try ReturnPeriods([10, 50, 100, 500])
+        // Depths growing with the return period, then all raised by a random amount.
+        let base = (0..<(12 * 9)).map { _ in Double.random(in: -1...1.5, using: &random) }
+        func aad(raisedBy delta: Double) throws -> [Double] {
+            let displaced = try [0.0, 0.4, 0.7, 1.3].map { stage -> [Double] in
+                let depths = base.map { $0 + stage + delta }
+                return try analyse(population: people, grid: grid, regions: regions, hazard: (hazardGrid, depths), classes: classes)
+                    .map { RegionFigures(totals: $0, classes: classes).displaced }
+            }
+            return (0..<regions.count).map { r in periods.averageAnnual(displaced.map { $0[r] }) }
+        }
+        let before = try aad(raisedBy: 0)
+        let after = try aad(raisedBy: Double.random(in: 0.05...1, using: &random))
+        for r in 0..<regions.count { #expect(after[r] >= before[r] - 1e-12) }
+    }
+}

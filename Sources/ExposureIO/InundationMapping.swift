@@ -1,0 +1,72 @@
+import ExposureCore
+import Foundation
+import GDALSwift
+
+/// `exposure inundate`: coastal flood depth from a DEM and a water level (see ``CoastalInundation``).
+public struct InundationOptions: Sendable {
+    public var demPath: String
+    public var band = 1
+    public var seaLevel: Double
+    /// A raster marking the sea (value >= 0.5), sampled at the DEM's cell centres.
+    public var seaMaskPath: String?
+    /// Or edges of the DEM that touch the sea.
+    public var seaEdges: Set<CoastalInundation.Edge> = []
+    public var assumeCRS: String?
+    public var outputPath: String
+
+    public init(demPath: String, seaLevel: Double, outputPath: String) {
+        self.demPath = demPath
+        self.seaLevel = seaLevel
+        self.outputPath = outputPath
+    }
+}
+
+public struct InundationReport: Sendable {
+    public let floodedCells: Int
+    public let maxDepth: Double
+    public let grid: Grid
+}
+
+public enum InundationMapping {
+    /// DEMs are flood-filled in memory (9 bytes a cell): a 100-million-cell DEM needs about 1 GB.
+    public static let maxCells = 400_000_000
+
+    public static func run(_ options: InundationOptions) throws -> InundationReport {
+        try run(options, levels: [(options.seaLevel, options.outputPath)])[0]
+    }
+
+    /// Several water levels over one DEM (read once): one depth raster per level.
+    public static func run(_ options: InundationOptions, levels: [(level: Double, output: String)]) throws -> [InundationReport] {
+        guard levels.allSatisfy({ $0.level.isFinite }) else { throw ExposureError("water levels must be numbers") }
+        let dem = try RasterInput(path: options.demPath, band: options.band, assumeCRS: options.assumeCRS, role: "DEM")
+        let grid = dem.grid
+        guard grid.cellCount <= maxCells else {
+            throw ExposureError("the DEM has \(grid.cellCount) cells; exposure inundate handles up to \(maxCells): clip it to the coast first (gdal_translate -projwin)", path: options.demPath)
+        }
+        let crs = try dem.spatialReference()
+        var elevation = try dem.openBand().readAll(as: Double.self)
+        dem.physical(&elevation, count: elevation.count)
+        let seeds: CoastalInundation.Seeds
+        if let maskPath = options.seaMaskPath {
+            let mask = try MaskSampler(path: maskPath, band: 1, grid: grid, crs: crs, crsWKT: dem.crsWKT, assumeCRS: options.assumeCRS)
+            seeds = .mask(try mask.shares(grid.fullWindow).map { $0 >= 0.5 })
+        } else if !options.seaEdges.isEmpty {
+            seeds = .edges(options.seaEdges)
+        } else {
+            throw ExposureError("say where the sea is: --sea MASK or --sea-edge north|south|east|west")
+        }
+        let noData = -9999.0
+        return try levels.map { level, output in
+            let (depths, flooded) = CoastalInundation.depths(elevation: elevation, width: grid.width, height: grid.height,
+                                                             level: level, seeds: seeds)
+            try AtomicOutput.write(to: output) { temporary in
+                let writer = try GridRasterWriter(
+                    path: temporary, grid: grid, crs: crs, type: .float32, noData: noData, description: "inundation depth", unit: "m",
+                    metadata: ["WATER_LEVEL": String(level), "DEM": (options.demPath as NSString).lastPathComponent])
+                try writer.write(grid.fullWindow, values: depths.map { Float($0.isNaN ? noData : $0) })
+                try writer.close()
+            }
+            return InundationReport(floodedCells: flooded, maxDepth: depths.filter { !$0.isNaN }.max() ?? 0, grid: grid)
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import ExposureCore
+import Foundation
+import GDALSwift
+
+/// run.json: what `exposure run` read (sizes, SHA-256), computed with which parameters, by which versions,
+/// in how long, and the scenario totals.
+struct RunManifest: Encodable {
+    struct Hazard: Encodable {
+        let scenario: String
+        let returnPeriod: Double
+        let input: Manifest.Input
+        let sampling: String
+        let generatedFrom: String?
+        let waterLevel: Double?
+    }
+
+    struct ScenarioTotals: Encodable {
+        let scenario: String
+        let population: Double
+        let aaeExposed: Double
+        let aadDisplaced: Double
+        let aadPer100k: Double
+        let pmd: [String: Double]
+    }
+
+    struct CensusGrid: Encodable {
+        let censusTotal: Double
+        let gridTotal: Double
+        let width: Int
+        let height: Int
+    }
+
+    let tool: String
+    let createdAt: String
+    let commandLine: [String]
+    let gdalVersion: String
+    let projVersion: String
+    let scenarioFile: Manifest.Input
+    let name: String
+    let population: Manifest.Input
+    let censusGrid: CensusGrid?
+    let regions: [Manifest.Input]
+    let hazards: [Hazard]
+    let classes: [Manifest.ClassEntry]
+    let preset: String?
+    let hazardUnit: String?
+    let aadMethod: String
+    let totalsOfFirstRegionSet: [ScenarioTotals]
+    let outputs: [String]
+    let warnings: [String]
+    let timingsSeconds: [String: Double]
+
+    static func write(file: ScenarioFile, population: RasterInput, census: CensusGridReport?, sets: [ScenarioRun.RegionSetResult],
+                      layers: [ScenarioRun.HazardLayer], totals: [(scenario: String, population: Double, aae: Double, aad: Double, pmd: [Double])],
+                      outputs: [String], warnings: [String], timings: [String: Double], commandLine: [String], to path: String) throws {
+        let classes = file.classes
+        let manifest = RunManifest(
+            tool: "exposure \(ExposureVersionInfo.version)",
+            createdAt: ISO8601DateFormatter().string(from: Date()),
+            commandLine: commandLine,
+            gdalVersion: GDALEnvironment.gdalVersion,
+            projVersion: GDALEnvironment.projVersion,
+            scenarioFile: Manifest.Input(role: "scenario file", path: file.path, bytes: Manifest.size(file.path),
+                                         sha256: Manifest.checksum(file.path), crs: "", epsg: nil, details: [:]),
+            name: file.name,
+            population: try Manifest.raster(population, role: "population"),
+            censusGrid: census.map { CensusGrid(censusTotal: $0.censusTotal, gridTotal: $0.gridTotal, width: $0.grid.width, height: $0.grid.height) },
+            regions: sets.map { set in
+                Manifest.Input(role: "regions (\(set.label))", path: set.regions.path, bytes: Manifest.size(set.regions.path),
+                               sha256: Manifest.checksum(set.regions.path), crs: set.regions.spatialReference.name,
+                               epsg: set.regions.spatialReference.epsgCode,
+                               details: ["layer": set.regions.layerName, "idField": set.regions.idField ?? "",
+                                         "nameField": set.regions.nameField ?? "", "regions": String(set.regions.count)])
+            },
+            hazards: try layers.map { layer in
+                let scenario = file.scenarios[layer.scenario]
+                return Hazard(scenario: scenario.name, returnPeriod: scenario.returnPeriods.years[layer.period],
+                              input: try Manifest.raster(layer.input, role: "hazard"), sampling: layer.mode.description,
+                              generatedFrom: layer.generated?.dem, waterLevel: layer.generated?.level)
+            },
+            classes: Manifest.classEntries(classes),
+            preset: classes.preset,
+            hazardUnit: classes.unit,
+            aadMethod: "trapezoid on the exceedance curve: sum (p_i - p_i+1)(D_i + D_i+1)/2 + p_n D_n, p = 1/T (docs/methodology.md)",
+            totalsOfFirstRegionSet: totals.map { t in
+                let years = file.scenarios.first { $0.name == t.scenario }!.returnPeriods.years
+                return ScenarioTotals(scenario: t.scenario, population: t.population, aaeExposed: t.aae, aadDisplaced: t.aad,
+                                      aadPer100k: t.population > 0 ? t.aad / t.population * 100_000 : 0,
+                                      pmd: Dictionary(uniqueKeysWithValues: zip(years.map(formatYears), t.pmd)))
+            },
+            outputs: outputs, warnings: warnings, timingsSeconds: timings)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(manifest)
+        try AtomicOutput.write(to: path) { temporary in
+            try (data + Data("\n".utf8)).write(to: URL(fileURLWithPath: temporary))
+        }
+    }
+}

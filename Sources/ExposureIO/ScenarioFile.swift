@@ -1,0 +1,293 @@
+import ExposureCore
+import Foundation
+import Yams
+
+/// A scenario file (YAML): population, regions, hazard classes and named scenarios of hazard rasters by
+/// return period (given, or generated as coastal inundation). Paths are relative to the file. Every
+/// mistake is reported with the file and line. Documented in docs/scenario-file.md.
+public struct ScenarioFile: Sendable {
+    public struct Census: Sendable {
+        public var file: String
+        public var layer: String?
+        public var count: String
+        public var like: String?
+        public var resolution: Double?
+        public var crs: String?
+        public var mask: String?
+    }
+
+    public enum Population: Sendable {
+        case raster(path: String, band: Int)
+        case census(Census)
+    }
+
+    public struct Regions: Sendable {
+        public var file: String
+        public var layer: String?
+        public var id: String
+        public var name: String?
+        /// Names the output folder when there are several region sets.
+        public var label: String
+        /// Features sharing an id form one region.
+        public var dissolve: Bool
+    }
+
+    public struct Inundation: Sendable {
+        public var dem: String
+        public var seaEdges: Set<CoastalInundation.Edge>
+        public var seaMask: String?
+        public var seaLevel: Double
+        /// Water level above `seaLevel` at each return period (same order as the scenario's return periods).
+        public var surge: [Double]
+    }
+
+    public enum Source: Sendable {
+        /// One hazard raster per return period.
+        case rasters([String])
+        case inundation(Inundation)
+    }
+
+    public struct Scenario: Sendable {
+        public var name: String
+        public var returnPeriods: ReturnPeriods
+        public var source: Source
+        public var line: Int
+    }
+
+    public let path: String
+    public var name: String
+    public var assumeCRS: String?
+    public var population: Population
+    public var regions: [Regions]
+    public var classes: HazardClasses
+    public var hazardBand: Int
+    public var scenarios: [Scenario]
+
+    /// Reads and checks a scenario file.
+    public static func load(_ path: String) throws -> ScenarioFile {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ExposureError("cannot read the scenario file (\(error.localizedDescription))", path: path)
+        }
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else { throw ExposureError("the scenario file is empty", path: path) }
+            root = node
+        } catch let error as YamlError {
+            throw ExposureError("not valid YAML: \(yamlProblem(error))", path: path)
+        }
+        let reader = Reader(path: path, folder: (path as NSString).deletingLastPathComponent)
+        return try reader.file(root)
+    }
+
+    static func yamlProblem(_ error: YamlError) -> String {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+            return "line \(mark.line): \(problem)"
+        default:
+            return String(describing: error)
+        }
+    }
+
+    /// Walks the YAML tree, turning every surprise into an error naming the line.
+    struct Reader {
+        let path: String
+        let folder: String
+
+        func fail(_ node: Node?, _ message: String) -> ExposureError {
+            let line = node?.mark.map { ":\($0.line)" } ?? ""
+            return ExposureError(message, path: path + line)
+        }
+
+        /// The mapping's entries, refusing keys outside `allowed`.
+        func mapping(_ node: Node, _ what: String, allowed: [String]) throws -> [(key: String, node: Node, keyNode: Node)] {
+            guard let mapping = node.mapping else { throw fail(node, "\(what) must be a mapping of keys to values") }
+            var entries: [(String, Node, Node)] = []
+            for (key, value) in mapping {
+                guard let name = key.string else { throw fail(key, "\(what): keys must be names") }
+                guard allowed.contains(name) else {
+                    throw fail(key, "unknown key '\(name)' in \(what) (expected: \(allowed.joined(separator: ", ")))")
+                }
+                entries.append((name, value, key))
+            }
+            return entries
+        }
+
+        func value(_ entries: [(key: String, node: Node, keyNode: Node)], _ key: String) -> Node? {
+            entries.first { $0.key == key }?.node
+        }
+
+        func required(_ entries: [(key: String, node: Node, keyNode: Node)], _ key: String, in what: String, at node: Node) throws -> Node {
+            guard let value = value(entries, key) else { throw fail(node, "\(what) needs '\(key)'") }
+            return value
+        }
+
+        func string(_ node: Node, _ what: String) throws -> String {
+            guard let scalar = node.scalar, !scalar.string.isEmpty else { throw fail(node, "\(what) must be a text value") }
+            return scalar.string
+        }
+
+        func number(_ node: Node, _ what: String) throws -> Double {
+            guard let scalar = node.scalar, let value = Double(scalar.string), value.isFinite else {
+                throw fail(node, "\(what) must be a number (got '\(node.scalar?.string ?? "a list or mapping")')")
+            }
+            return value
+        }
+
+        func boolean(_ node: Node, _ what: String) throws -> Bool {
+            guard let value = node.bool else { throw fail(node, "\(what) must be true or false") }
+            return value
+        }
+
+        func numbers(_ node: Node, _ what: String) throws -> [Double] {
+            guard let sequence = node.sequence else { throw fail(node, "\(what) must be a list, e.g. [0.1, 0.7, 1.5]") }
+            return try sequence.map { try number($0, what) }
+        }
+
+        /// A path relative to the scenario file, checked to exist.
+        func file(_ node: Node, _ what: String) throws -> String {
+            let text = try string(node, what)
+            let resolved = text.hasPrefix("/") || text.hasPrefix("/vsi") || text.contains(":\"") ? text : (folder as NSString).appendingPathComponent(text)
+            if !resolved.hasPrefix("/vsi"), !resolved.contains(":\""), !FileManager.default.fileExists(atPath: resolved) {
+                throw fail(node, "\(what): no such file \(resolved)")
+            }
+            return resolved
+        }
+
+        func file(_ root: Node) throws -> ScenarioFile {
+            let top = try mapping(root, "the scenario file", allowed: ["name", "assume_crs", "population", "regions", "hazard", "scenarios"])
+            let name = try value(top, "name").map { try string($0, "name") } ?? (path as NSString).lastPathComponent
+            let assumeCRS = try value(top, "assume_crs").map { try string($0, "assume_crs") }
+            let population = try self.population(try required(top, "population", in: "the scenario file", at: root))
+            let regionsNode = try required(top, "regions", in: "the scenario file", at: root)
+            let regions: [Regions]
+            if let list = regionsNode.sequence {
+                regions = try list.map { try self.regions($0, labelled: true) }
+                let labels = regions.map(\.label)
+                if Set(labels).count != labels.count { throw fail(regionsNode, "each region set needs its own 'label'") }
+            } else {
+                regions = [try self.regions(regionsNode, labelled: false)]
+            }
+            let (classes, band) = try hazard(try required(top, "hazard", in: "the scenario file", at: root))
+            let scenariosNode = try required(top, "scenarios", in: "the scenario file", at: root)
+            guard let scenarioMapping = scenariosNode.mapping, !scenarioMapping.isEmpty else {
+                throw fail(scenariosNode, "'scenarios' must name at least one scenario, e.g. baseline:")
+            }
+            let scenarios = try scenarioMapping.map { key, value -> Scenario in
+                try scenario(name: try string(key, "a scenario name"), value, keyNode: key)
+            }
+            return ScenarioFile(path: path, name: name, assumeCRS: assumeCRS, population: population, regions: regions,
+                                classes: classes, hazardBand: band, scenarios: scenarios)
+        }
+
+        func population(_ node: Node) throws -> Population {
+            let entries = try mapping(node, "population", allowed: ["raster", "band", "census"])
+            if let raster = value(entries, "raster") {
+                if value(entries, "census") != nil { throw fail(node, "population takes either 'raster' or 'census', not both") }
+                let band = try value(entries, "band").map { Int(try number($0, "band")) } ?? 1
+                return .raster(path: try file(raster, "population raster"), band: band)
+            }
+            guard let censusNode = value(entries, "census") else { throw fail(node, "population needs 'raster' or 'census'") }
+            let c = try mapping(censusNode, "census", allowed: ["file", "layer", "count", "like", "resolution", "crs", "mask"])
+            let census = Census(
+                file: try file(try required(c, "file", in: "census", at: censusNode), "census file"),
+                layer: try value(c, "layer").map { try string($0, "layer") },
+                count: try string(try required(c, "count", in: "census", at: censusNode), "count"),
+                like: try value(c, "like").map { try file($0, "like") },
+                resolution: try value(c, "resolution").map { try number($0, "resolution") },
+                crs: try value(c, "crs").map { try string($0, "crs") },
+                mask: try value(c, "mask").map { try file($0, "mask") })
+            if census.like == nil && (census.resolution == nil || census.crs == nil) {
+                throw fail(censusNode, "census needs 'like' (a raster), or 'resolution' and 'crs'")
+            }
+            return .census(census)
+        }
+
+        func regions(_ node: Node, labelled: Bool) throws -> Regions {
+            let r = try mapping(node, "regions", allowed: ["file", "layer", "id", "name", "label", "dissolve"])
+            let id = try string(try required(r, "id", in: "regions", at: node), "id")
+            let label = try value(r, "label").map { try string($0, "label") } ?? (labelled ? id : "regions")
+            return Regions(file: try file(try required(r, "file", in: "regions", at: node), "regions file"),
+                           layer: try value(r, "layer").map { try string($0, "layer") }, id: id,
+                           name: try value(r, "name").map { try string($0, "name") }, label: label,
+                           dissolve: try value(r, "dissolve").map { try boolean($0, "dissolve") } ?? false)
+        }
+
+        func hazard(_ node: Node) throws -> (HazardClasses, Int) {
+            let h = try mapping(node, "hazard", allowed: ["preset", "classes", "rates", "band", "unit"])
+            let band = try value(h, "band").map { Int(try number($0, "band")) } ?? 1
+            let rates = try value(h, "rates").map { try numbers($0, "rates") }
+            do {
+                if let presetNode = value(h, "preset") {
+                    if value(h, "classes") != nil { throw fail(node, "hazard takes either 'preset' or 'classes', not both") }
+                    let preset = try HazardPreset.named(try string(presetNode, "preset")).classes
+                    guard let rates else { return (preset, band) }
+                    return (try HazardClasses(thresholds: preset.thresholds, rates: rates, preset: preset.preset, unit: preset.unit), band)
+                }
+                guard let classesNode = value(h, "classes") else { throw fail(node, "hazard needs 'preset' or 'classes'") }
+                let unit = try value(h, "unit").map { try string($0, "unit") }
+                return (try HazardClasses(thresholds: try numbers(classesNode, "classes"), rates: rates, unit: unit), band)
+            } catch let error as ExposureError where error.path == nil {
+                throw fail(node, error.message)
+            }
+        }
+
+        func scenario(name: String, _ node: Node, keyNode: Node) throws -> Scenario {
+            let s = try mapping(node, "scenario '\(name)'", allowed: ["return_periods", "inundation"])
+            if let rasters = value(s, "return_periods") {
+                if value(s, "inundation") != nil { throw fail(node, "scenario '\(name)' takes either 'return_periods' or 'inundation'") }
+                let (periods, nodes) = try returnPeriods(rasters, "return_periods of '\(name)'")
+                return Scenario(name: name, returnPeriods: periods,
+                                source: .rasters(try nodes.map { try file($0, "hazard raster of '\(name)'") }), line: keyNode.mark?.line ?? 0)
+            }
+            guard let inundationNode = value(s, "inundation") else {
+                throw fail(node, "scenario '\(name)' needs 'return_periods' (hazard rasters) or 'inundation'")
+            }
+            let i = try mapping(inundationNode, "inundation of '\(name)'", allowed: ["dem", "sea_edge", "sea", "sea_level", "surge"])
+            var edges = Set<CoastalInundation.Edge>()
+            if let edgeNode = value(i, "sea_edge") {
+                let names = try edgeNode.sequence.map { try $0.map { try string($0, "sea_edge") } } ?? [try string(edgeNode, "sea_edge")]
+                for edgeName in names {
+                    guard let edge = CoastalInundation.Edge(rawValue: edgeName) else {
+                        throw fail(edgeNode, "sea_edge takes north, south, east or west (got '\(edgeName)')")
+                    }
+                    edges.insert(edge)
+                }
+            }
+            let mask = try value(i, "sea").map { try file($0, "sea mask") }
+            if edges.isEmpty && mask == nil { throw fail(inundationNode, "inundation needs 'sea_edge' or 'sea' (a mask)") }
+            let (periods, surgeNodes) = try returnPeriods(try required(i, "surge", in: "inundation", at: inundationNode), "surge of '\(name)'")
+            return Scenario(
+                name: name, returnPeriods: periods,
+                source: .inundation(Inundation(
+                    dem: try file(try required(i, "dem", in: "inundation", at: inundationNode), "dem"),
+                    seaEdges: edges, seaMask: mask,
+                    seaLevel: try value(i, "sea_level").map { try number($0, "sea_level") } ?? 0,
+                    surge: try surgeNodes.map { try number($0, "surge") })),
+                line: keyNode.mark?.line ?? 0)
+        }
+
+        /// A mapping of return period (years) to a value, in increasing order.
+        func returnPeriods(_ node: Node, _ what: String) throws -> (ReturnPeriods, [Node]) {
+            guard let mapping = node.mapping, !mapping.isEmpty else {
+                throw fail(node, "\(what) must map return periods in years to values, e.g. 100: flood_rp100.tif")
+            }
+            var years: [Double] = [], values: [Node] = []
+            for (key, value) in mapping {
+                let t = try number(key, "a return period")
+                if let last = years.last, t <= last {
+                    throw fail(key, "return periods must increase: \(formatYears(t)) comes after \(formatYears(last)) in \(what)")
+                }
+                years.append(t)
+                values.append(value)
+            }
+            do {
+                return (try ReturnPeriods(years), values)
+            } catch let error as ExposureError {
+                throw fail(node, error.message)
+            }
+        }
+    }
+}

@@ -1,0 +1,279 @@
+import ExposureCore
+import Foundation
+import GDALSwift
+
+/// `exposure run`: every scenario and return period of a scenario file in one pass over the population,
+/// then the average annual figures (AAE, AAD), probable maximum displacement per return period, and the
+/// change of each scenario against the first.
+public enum ScenarioRun {
+    /// One hazard raster of the run: which scenario and return period it stands for.
+    struct HazardLayer {
+        let scenario: Int
+        let period: Int
+        let input: RasterInput
+        let mode: HazardSamplingMode
+        let ratio: Double
+        let sameCRS: Bool
+        let generated: (dem: String, level: Double)?
+    }
+
+    /// Per region set: regions and their figures, [scenario][return period][region].
+    public struct RegionSetResult {
+        public let label: String
+        public let regions: RegionSet
+        public let populations: [Double]
+        public let figures: [[[RegionFigures]]]
+    }
+
+    public struct Report {
+        public let file: ScenarioFile
+        public let outputDirectory: String
+        public let sets: [RegionSetResult]
+        public let outputs: [String]
+        public let warnings: [String]
+        public let seconds: Double
+        /// Scenario totals of the first region set: (scenario, population, AAE, AAD, PMD per return period).
+        public let totals: [(scenario: String, population: Double, aae: Double, aad: Double, pmd: [Double])]
+    }
+
+    public static func run(_ file: ScenarioFile, outputDirectory: String, threads: Int, commandLine: [String],
+                           progress: TerminalProgress? = nil) throws -> Report {
+        let start = Date()
+        var timings: [String: Double] = [:]
+        func lap(_ name: String, since: Date) { timings[name] = (Date().timeIntervalSince(since) * 1000).rounded() / 1000 }
+        var warnings: [String] = []
+        try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
+
+        // Population: a raster, or census counts gridded first.
+        var census: CensusGridReport?
+        let populationPath: String, populationBand: Int
+        switch file.population {
+        case .raster(let path, let band):
+            populationPath = path
+            populationBand = band
+        case .census(let spec):
+            let gridStart = Date()
+            var options = CensusGridOptions(censusPath: spec.file, countField: spec.count,
+                                            outputPath: (outputDirectory as NSString).appendingPathComponent("population.tif"))
+            options.layer = spec.layer
+            options.likePath = spec.like
+            options.resolution = spec.resolution
+            options.crs = spec.crs
+            options.maskPath = spec.mask
+            options.assumeCRS = file.assumeCRS
+            let report = try CensusGridding.run(options)
+            warnings += report.warnings
+            census = report
+            populationPath = options.outputPath
+            populationBand = 1
+            lap("census_to_grid", since: gridStart)
+        }
+        let population = try RasterInput(path: populationPath, band: populationBand, assumeCRS: file.assumeCRS, role: "population")
+        let populationCRS = try population.spatialReference()
+
+        // Regions: every set in the same pass.
+        var sets: [(spec: ScenarioFile.Regions, regions: RegionSet)] = []
+        for spec in file.regions {
+            var regions = try RegionSet(path: spec.file, layer: spec.layer, idField: spec.id, nameField: spec.name,
+                                        targetCRS: populationCRS, assumeCRS: file.assumeCRS)
+            if spec.dissolve { regions = try regions.dissolved() }
+            warnings += regions.warnings
+            sets.append((spec, regions))
+        }
+        let shapes = sets.flatMap { $0.regions.polygons.map { RegionShape(polygons: $0, grid: population.grid) } }
+        if shapes.allSatisfy({ $0.cellWindow.isEmpty }) {
+            throw ExposureError("no region overlaps the population grid", path: file.regions[0].file)
+        }
+
+        // Hazards: given rasters, or inundation depths generated into DIR/hazards/.
+        let hazardStart = Date()
+        var layers: [HazardLayer] = []
+        for (s, scenario) in file.scenarios.enumerated() {
+            var paths: [String] = []
+            var generated: [(String, Double)?] = []
+            switch scenario.source {
+            case .rasters(let list):
+                paths = list
+                generated = list.map { _ in nil }
+            case .inundation(let spec):
+                let folder = (outputDirectory as NSString).appendingPathComponent("hazards")
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                var options = InundationOptions(demPath: spec.dem, seaLevel: spec.seaLevel, outputPath: "")
+                options.seaEdges = spec.seaEdges
+                options.seaMaskPath = spec.seaMask
+                options.assumeCRS = file.assumeCRS
+                let levels = zip(scenario.returnPeriods.years, spec.surge).map { years, surge in
+                    (spec.seaLevel + surge, (folder as NSString).appendingPathComponent("\(scenario.name)_rp\(formatYears(years)).tif"))
+                }
+                _ = try InundationMapping.run(options, levels: levels)
+                paths = levels.map(\.1)
+                generated = levels.map { (spec.dem, $0.0) }
+            }
+            for (p, path) in paths.enumerated() {
+                let input = try RasterInput(path: path, band: file.hazardBand, assumeCRS: file.assumeCRS, role: "hazard")
+                let crs = try input.spatialReference()
+                let same = crs.isSame(as: populationCRS)
+                let ratio = try ExposureAnalysis.cellRatio(populationGrid: population.grid, hazard: input, sameCRS: same,
+                                                           populationCRS: populationCRS, hazardCRS: crs)
+                layers.append(HazardLayer(scenario: s, period: p, input: input,
+                                          mode: .choose(hazardCellsPerPopulationCell: ratio, sameCRS: same),
+                                          ratio: ratio, sameCRS: same, generated: generated[p]))
+            }
+        }
+        lap("hazards", since: hazardStart)
+
+        // One pass: every hazard raster read once, coverage computed once for all of them.
+        let passStart = Date()
+        let classes = file.classes
+        let engine = ZonalEngine(grid: population.grid, regions: shapes, classes: classes, hazardCount: layers.count,
+                                 blockSize: population.blockSize,
+                                 targetChunkCells: max(1 << 16, (1 << 20) / max(1, layers.count / 2)))
+        if GDALEnvironment.configOption("GDAL_CACHEMAX") == nil { GDALEnvironment.setCacheSize(bytes: 64 << 20) }
+        let hazardSpecs = layers.map { ($0.input, $0.mode, $0.ratio, $0.sameCRS) }
+        let grid = population.grid, populationWKT = population.crsWKT
+        let result = try engine.run(
+            threads: threads,
+            makeInputs: {
+                let samplers = try hazardSpecs.map { input, mode, ratio, same in
+                    HazardSampler(populationGrid: grid, classes: classes, mode: mode,
+                                  reader: try GDALHazardReader(input, populationCRS: populationWKT, sameCRS: same),
+                                  hazardCellsPerPopulationCell: ratio)
+                }
+                return WorkerInputs(population: try GDALPopulationReader(population), hazards: samplers)
+            },
+            progress: { done, total in progress?.update(Double(done) / Double(max(total, 1))) })
+        progress?.finish()
+        lap("zonal_pass", since: passStart)
+        if result.validCellsInRegions == 0 {
+            throw ExposureError("the population raster has no data (only nodata) inside the regions", path: populationPath)
+        }
+
+        // Figures per region set, scenario, return period and region.
+        var results: [RegionSetResult] = []
+        var offset = 0
+        for (spec, regions) in sets {
+            let range = offset..<(offset + regions.count)
+            var figures: [[[RegionFigures]]] = file.scenarios.map { s in s.returnPeriods.years.map { _ in [] } }
+            for (h, layer) in layers.enumerated() {
+                figures[layer.scenario][layer.period] = range.map { RegionFigures(totals: result.hazardTotals[h][$0], classes: classes) }
+            }
+            results.append(RegionSetResult(label: spec.label, regions: regions, populations: Array(result.populations[range]), figures: figures))
+            offset += regions.count
+        }
+        var unknownShares: [String: [String]] = [:]
+        for (h, layer) in layers.enumerated() {
+            let population = result.hazardTotals[h].reduce(0) { $0 + $1.population }
+            let unknown = result.hazardTotals[h].reduce(0) { $0 + $1.hazardUnknown }
+            if population > 0 && unknown > 0.0001 * population {
+                unknownShares[ExposureAnalysis.formatShare(unknown / population), default: []].append(layer.input.path)
+            }
+        }
+        for (share, paths) in unknownShares.sorted(by: { $0.key < $1.key }) {
+            warnings.append("hazard unknown (nodata or outside the raster) for \(share) of the population in \(paths.count) hazard raster(s) (\(RegionSet.list(paths, limit: 2))); not counted as exposed")
+        }
+
+        // Outputs.
+        let writeStart = Date()
+        var outputs: [String] = []
+        for set in results {
+            let folder = results.count == 1 ? outputDirectory : (outputDirectory as NSString).appendingPathComponent(set.label)
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            func path(_ name: String) -> String { (folder as NSString).appendingPathComponent(name) }
+            try ResultWriter.writeCSV(byReturnPeriodTable(set, file: file), to: path("by_return_period.csv"))
+            try ResultWriter.writeCSV(annualTable(set, file: file), to: path("annual.csv"))
+            try ResultWriter.writeVector(regionsTable(set, file: file), regions: set.regions, to: path("regions.geojson"))
+            outputs += [path("by_return_period.csv"), path("annual.csv"), path("regions.geojson")]
+        }
+        lap("writing", since: writeStart)
+
+        let totals = file.scenarios.enumerated().map { s, scenario -> (String, Double, Double, Double, [Double]) in
+            let set = results[0]
+            let exposed = set.figures[s].map { $0.reduce(0) { $0 + $1.exposed } }
+            let displaced = set.figures[s].map { $0.reduce(0) { $0 + $1.displaced } }
+            return (scenario.name, set.populations.reduce(0, +), scenario.returnPeriods.averageAnnual(exposed),
+                    scenario.returnPeriods.averageAnnual(displaced), displaced)
+        }
+        let runJSON = (outputDirectory as NSString).appendingPathComponent("run.json")
+        outputs.append(runJSON)
+        timings["total"] = (Date().timeIntervalSince(start) * 1000).rounded() / 1000
+        try RunManifest.write(file: file, population: population, census: census, sets: results, layers: layers,
+                              totals: totals, outputs: outputs, warnings: warnings, timings: timings,
+                              commandLine: commandLine, to: runJSON)
+        return Report(file: file, outputDirectory: outputDirectory, sets: results, outputs: outputs, warnings: warnings,
+                      seconds: Date().timeIntervalSince(start), totals: totals)
+    }
+
+    /// One row per region, scenario and return period.
+    static func byReturnPeriodTable(_ set: RegionSetResult, file: ScenarioFile) -> ResultTable {
+        var rows: [[FieldValue]] = []
+        for r in 0..<set.regions.count {
+            for (s, scenario) in file.scenarios.enumerated() {
+                for (p, years) in scenario.returnPeriods.years.enumerated() {
+                    let f = set.figures[s][p][r]
+                    rows.append([.string(set.regions.ids[r]), .string(set.regions.names[r]), .string(scenario.name),
+                                 .string(formatYears(years)), .real(set.populations[r]), .real(f.exposed), .real(f.displaced)])
+                }
+            }
+        }
+        return ResultTable(columns: ["region_id", "region_name", "scenario", "return_period", "population", "exposed", "displaced"], rows: rows)
+    }
+
+    /// Every return period of any scenario, in increasing order (the pmd_<T> columns).
+    static func allReturnPeriods(_ file: ScenarioFile) -> [Double] {
+        Array(Set(file.scenarios.flatMap(\.returnPeriods.years))).sorted()
+    }
+
+    /// Average annual figures of a region under a scenario: (AAE, AAD, PMD by return period).
+    static func annual(_ set: RegionSetResult, region r: Int, scenario s: Int, file: ScenarioFile) -> (aae: Double, aad: Double, pmd: [Double: Double]) {
+        let periods = file.scenarios[s].returnPeriods
+        let exposed = set.figures[s].map { $0[r].exposed }, displaced = set.figures[s].map { $0[r].displaced }
+        return (periods.averageAnnual(exposed), periods.averageAnnual(displaced), Dictionary(uniqueKeysWithValues: zip(periods.years, displaced)))
+    }
+
+    static func annualTable(_ set: RegionSetResult, file: ScenarioFile) -> ResultTable {
+        let periods = allReturnPeriods(file)
+        let columns = ["region_id", "region_name", "scenario", "aae_exposed", "aad_displaced", "aad_per_100k"]
+            + periods.map { "pmd_\(formatYears($0))" } + ["aad_change", "aad_change_pct"]
+        var rows: [[FieldValue]] = []
+        for r in 0..<set.regions.count {
+            let first = annual(set, region: r, scenario: 0, file: file)
+            for (s, scenario) in file.scenarios.enumerated() {
+                let a = annual(set, region: r, scenario: s, file: file)
+                let population = set.populations[r]
+                var row: [FieldValue] = [.string(set.regions.ids[r]), .string(set.regions.names[r]), .string(scenario.name),
+                                         .real(a.aae), .real(a.aad), .real(population > 0 ? a.aad / population * 100_000 : 0)]
+                row += periods.map { a.pmd[$0].map { .real($0) } ?? .null }
+                if s == 0 {
+                    row += [.null, .null]
+                } else {
+                    row += [.real(a.aad - first.aad), first.aad > 0 ? .real((a.aad - first.aad) / first.aad * 100) : .null]
+                }
+                rows.append(row)
+            }
+        }
+        return ResultTable(columns: columns, rows: rows)
+    }
+
+    /// One feature per region: population, then each scenario's figures as `<scenario>_<figure>`.
+    static func regionsTable(_ set: RegionSetResult, file: ScenarioFile) -> ResultTable {
+        var columns = ["region_id", "region_name", "population"]
+        for (s, scenario) in file.scenarios.enumerated() {
+            columns += ["aae_exposed", "aad_displaced", "aad_per_100k"].map { "\(scenario.name)_\($0)" }
+            columns += scenario.returnPeriods.years.map { "\(scenario.name)_pmd_\(formatYears($0))" }
+            if s > 0 { columns += ["\(scenario.name)_aad_change", "\(scenario.name)_aad_change_pct"] }
+        }
+        let rows = (0..<set.regions.count).map { r -> [FieldValue] in
+            let population = set.populations[r]
+            var row: [FieldValue] = [.string(set.regions.ids[r]), .string(set.regions.names[r]), .real(population)]
+            let first = annual(set, region: r, scenario: 0, file: file)
+            for (s, scenario) in file.scenarios.enumerated() {
+                let a = annual(set, region: r, scenario: s, file: file)
+                row += [.real(a.aae), .real(a.aad), .real(population > 0 ? a.aad / population * 100_000 : 0)]
+                row += scenario.returnPeriods.years.map { .real(a.pmd[$0]!) }
+                if s > 0 { row += [.real(a.aad - first.aad), first.aad > 0 ? .real((a.aad - first.aad) / first.aad * 100) : .null] }
+            }
+            return row
+        }
+        return ResultTable(columns: columns, rows: rows)
+    }
+}
