@@ -48,7 +48,7 @@ public struct RasterInput: Sendable {
         }
         crsWKT = try srs.wkt()
         crsName = srs.name
-        epsg = srs.epsgCode
+        epsg = CRSIdentification.epsg(of: srs, wkt: crsWKT)
         crsWasAssumed = assumed
         let rasterBand = try dataset.band(band)
         noData = rasterBand.noDataValue
