@@ -26,10 +26,11 @@ let package = Package(
             name: "GDALSwift",
             dependencies: ["CGDAL", "CPROJ", .product(name: "Logging", package: "swift-log")]),
         .target(name: "ExposureCore"),
+        .target(name: "Imagery"),
         .target(
             name: "ExposureIO",
             dependencies: [
-                "GDALSwift", "ExposureCore",
+                "GDALSwift", "ExposureCore", "Imagery",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
@@ -37,7 +38,7 @@ let package = Package(
         .executableTarget(
             name: "exposure",
             dependencies: [
-                "ExposureIO", "ExposureCore",
+                "ExposureIO", "ExposureCore", "Imagery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -46,6 +47,7 @@ let package = Package(
             dependencies: ["ExposureIO", "GDALSwift", "ExposureCore"]),
         .testTarget(name: "GDALSwiftTests", dependencies: ["GDALSwift"]),
         .testTarget(name: "ExposureCoreTests", dependencies: ["ExposureCore"]),
+        .testTarget(name: "ImageryTests", dependencies: ["Imagery"]),
         .testTarget(
             name: "ExposureIOTests", dependencies: ["ExposureIO", "GDALSwift", "ExposureCore"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["exposure", "GDALSwift"]),
