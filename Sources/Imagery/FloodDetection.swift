@@ -58,15 +58,17 @@ public struct FloodDetectionReport: Sendable {
 }
 
 /// Optical change detection: flooded = water after and not water before (permanent water excluded).
+/// One threshold serves both scenes; Otsu's is found on both scenes' values together, since a scene with
+/// little water (often the one before) has no water mode of its own and Otsu would split land classes.
 public enum OpticalFloodDetection {
     public static func detect(
         before: [Float], after: [Float], threshold: ThresholdChoice, width: Int, height: Int,
         steep: [Bool]?, minimumPixels: Int
     ) throws -> (mask: [UInt8], report: FloodDetectionReport) {
         var report = FloodDetectionReport()
-        let tBefore = try threshold.resolve(before, what: "the before scene's index")
-        let tAfter = try threshold.resolve(after, what: "the after scene's index")
-        report.thresholds = ["before": tBefore, "after": tAfter]
+        let t = try threshold.resolve(before + after, what: "the scenes' index")
+        let tBefore = t, tAfter = t
+        report.thresholds = ["water": t]
         var mask = [UInt8](repeating: MaskValue.noData, count: after.count)
         for i in after.indices {
             let a = after[i], b = before[i]

@@ -156,6 +156,12 @@ enum Summary {
             let displaced = result.figures.reduce(0) { $0 + $1.displaced }
             let unknown = result.figures.reduce(0) { $0 + $1.hazardUnknown }
             lines.append("exposed \(format(exposed)), displaced \(format(displaced)), hazard unknown \(format(unknown))")
+            if let classes = result.classes, classes.count > 1 {
+                for i in 1...classes.count {
+                    let people = result.figures.reduce(0) { $0 + $1.exposedByClass[i - 1] }
+                    lines.append("  class \(i) (\(classes.label(ofClass: i))): \(format(people)) exposed")
+                }
+            }
         }
         lines.append(String(format: "%.2f s", result.seconds) + "; wrote " + written.joined(separator: ", "))
         return lines.joined(separator: "\n") + "\n"

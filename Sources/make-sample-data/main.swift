@@ -203,8 +203,8 @@ for entry in stages {
                     metadata: ["RETURN_PERIOD_YEARS": String(entry.returnPeriod), "SCENARIO": entry.scenario])
 }
 
-// Scenes of the flood (the 50-year baseline event) over the central valley, 30 m cells: a six-band optical
-// scene in Landsat 8 OLI band order 2-7 (blue, green, red, NIR, SWIR1, SWIR2; reflectance x 10000) and a
+// Scenes of the flood (the 50-year baseline event) over the central valley, 30 m cells: a seven-band optical
+// scene in Landsat 8 OLI band order 1-7 (coastal, blue, green, red, NIR, SWIR1, SWIR2; reflectance x 10000) and a
 // Sentinel-1-like VV backscatter (linear power) with speckle, before and after.
 let sceneBounds = (minX: utmBounds.minX + 18_000, maxY: utmBounds.maxY - 8_000)
 let sceneGrid = Grid(width: 400, height: 300, transform: GeoTransform(originX: (sceneBounds.minX / 30).rounded() * 30,
@@ -218,17 +218,17 @@ enum Cover { case water, vegetation, urban }
     return population(lon: lon, lat: lat) > 25 ? .urban : .vegetation
 }
 let reflectance: [Cover: [Double]] = [
-    .water: [0.070, 0.060, 0.040, 0.020, 0.010, 0.008],
-    .vegetation: [0.040, 0.080, 0.050, 0.320, 0.180, 0.090],
-    .urban: [0.100, 0.120, 0.130, 0.200, 0.220, 0.190],
+    .water: [0.080, 0.070, 0.060, 0.040, 0.020, 0.010, 0.008],
+    .vegetation: [0.050, 0.040, 0.080, 0.050, 0.320, 0.180, 0.090],
+    .urban: [0.110, 0.100, 0.120, 0.130, 0.200, 0.220, 0.190],
 ]
 let backscatterDB: [Cover: Double] = [.water: -21, .vegetation: -9, .urban: -4]
 for (label, flooded) in [("before", false), ("after", true)] {
-    var bands = [[UInt16]](repeating: [UInt16](repeating: 0, count: sceneGrid.cellCount), count: 6)
+    var bands = [[UInt16]](repeating: [UInt16](repeating: 0, count: sceneGrid.cellCount), count: 7)
     var sar = [Float](repeating: 0, count: sceneGrid.cellCount)
     for i in 0..<sceneGrid.cellCount {
         let kind = cover(i, flooded: flooded)
-        for b in 0..<6 {
+        for b in 0..<7 {
             let value = reflectance[kind]![b] * Double.random(in: 0.9...1.1, using: &random) + Double.random(in: -0.004...0.004, using: &random)
             bands[b][i] = UInt16(max(1, min(10000, (value * 10000).rounded())))
         }
@@ -238,8 +238,8 @@ for (label, flooded) in [("before", false), ("after", true)] {
         sar[i] = Float(pow(10, backscatterDB[kind]! / 10) * speckle / 4)
     }
     try writeRaster("optical_\(label).tif", grid: sceneGrid, crs: utm18n, bands: bands, type: .uint16, noData: 0,
-                    descriptions: ["blue", "green", "red", "nir", "swir1", "swir2"], unit: "reflectance",
-                    metadata: ["SENSOR": "Landsat 8 OLI (bands 2-7)", "ACQUISITION": label == "before" ? "2026-03-02" : "2026-05-21"],
+                    descriptions: ["coastal", "blue", "green", "red", "nir", "swir1", "swir2"], unit: "reflectance",
+                    metadata: ["SENSOR": "Landsat 8 OLI (bands 1-7)", "ACQUISITION": label == "before" ? "2026-03-02" : "2026-05-21"],
                     scale: 0.0001)
     try writeRaster("sar_\(label).tif", grid: sceneGrid, crs: utm18n, bands: [sar], type: .float32, noData: nil,
                     descriptions: ["VV backscatter"], unit: "linear power",

@@ -174,3 +174,27 @@ func iou(_ a: [UInt8], _ b: [Bool]) -> Double {
         #expect(mask[0] == 1 && mask[5] == 1 && mask[15] == 0)
     }
 }
+
+@Suite struct DistanceTransformTests {
+    @Test func matchesBruteForce() {
+        var random = SeededGenerator(seed: 9)
+        let width = 23, height = 17
+        let target = (0..<(width * height)).map { _ in Double.random(in: 0...1, using: &random) < 0.04 }
+        let d = DistanceTransform.distances(target: target, width: width, height: height, cellWidth: 30, cellHeight: 20)
+        for r in 0..<height {
+            for c in 0..<width {
+                var best = Double.infinity
+                for rr in 0..<height { for cc in 0..<width where target[rr * width + cc] {
+                    let dx = Double(c - cc) * 30, dy = Double(r - rr) * 20
+                    best = min(best, (dx * dx + dy * dy).squareRoot())
+                } }
+                #expect(abs(Double(d[r * width + c]) - best) < 1e-3)
+            }
+        }
+    }
+
+    @Test func noTargetMeansInfinitelyFar() {
+        let d = DistanceTransform.distances(target: [false, false], width: 2, height: 1, cellWidth: 1, cellHeight: 1)
+        #expect(d.allSatisfy { $0 == .infinity })
+    }
+}

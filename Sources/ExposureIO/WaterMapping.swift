@@ -1,0 +1,108 @@
+import ExposureCore
+import Foundation
+import GDALSwift
+import Imagery
+
+/// `exposure water`: a water mask from a spectral index of one optical scene.
+public struct WaterOptions: Sendable {
+    public var imagePath: String
+    public var layout: BandLayout
+    public var index: SpectralIndex = .ndwi
+    public var threshold: ThresholdChoice = .otsu
+    public var outputPath: String
+    public var indexOutputPath: String?
+    /// Distance of every pixel to the nearest water pixel, in metres.
+    public var distanceOutputPath: String?
+    public var assumeCRS: String?
+
+    public init(imagePath: String, layout: BandLayout, outputPath: String) {
+        self.imagePath = imagePath
+        self.layout = layout
+        self.outputPath = outputPath
+    }
+}
+
+public struct WaterReport: Sendable {
+    public let threshold: Double
+    public let waterPixels: Int
+    public let validPixels: Int
+    public var waterShare: Double { validPixels > 0 ? Double(waterPixels) / Double(validPixels) : 0 }
+}
+
+public enum WaterMapping {
+    public static func run(_ options: WaterOptions) throws -> WaterReport {
+        let scene = try SceneReader(path: options.imagePath, assumeCRS: options.assumeCRS)
+        let index = try computeIndex(scene, options.index, options.layout)
+        let threshold = try imagery { try options.threshold.resolve(index, what: "the \(options.index.rawValue.uppercased()) of \(options.imagePath)") }
+        let mask = waterMask(index: index, threshold: threshold)
+        let water = mask.reduce(0) { $0 + ($1 == MaskValue.yes ? 1 : 0) }
+        let valid = mask.reduce(0) { $0 + ($1 != MaskValue.noData ? 1 : 0) }
+        let metadata = [
+            "INDEX": options.index.rawValue, "INDEX_FORMULA": options.index.formula, "BANDS": options.layout.description,
+            "BAND_LAYOUT": options.layout.name, "THRESHOLD": String(threshold), "THRESHOLD_METHOD": thresholdMethod(options.threshold),
+            "WATER_PIXELS": String(water), "VALID_PIXELS": String(valid), "SOURCE": (options.imagePath as NSString).lastPathComponent,
+        ]
+        try writeMask(mask, grid: scene.grid, crs: scene.crs, description: "water (1 water, 0 land, 255 no data)",
+                      metadata: metadata, to: options.outputPath)
+        if let indexPath = options.indexOutputPath {
+            try AtomicOutput.write(to: indexPath) { temporary in
+                let writer = try GridRasterWriter(path: temporary, grid: scene.grid, crs: scene.crs, type: .float32, noData: -9999,
+                                                  description: options.index.rawValue.uppercased(), unit: "", metadata: metadata)
+                try writer.write(scene.grid.fullWindow, values: index.map { $0.isNaN ? -9999 : $0 })
+                try writer.close()
+            }
+        }
+        if let distancePath = options.distanceOutputPath {
+            // Metres: the CRS's units on a projected grid; on a geographic grid, degrees at the scene's centre latitude.
+            var cellWidth = scene.grid.transform.cellWidth * scene.crs.linearUnitsInMetres
+            var cellHeight = scene.grid.transform.cellHeight * scene.crs.linearUnitsInMetres
+            if scene.crs.isGeographic {
+                let latitude = (scene.grid.bounds.minY + scene.grid.bounds.maxY) / 2 * .pi / 180
+                cellWidth = scene.grid.transform.cellWidth * 111_320 * cos(latitude)
+                cellHeight = scene.grid.transform.cellHeight * 110_574
+            }
+            let distances = DistanceTransform.distances(target: mask.map { $0 == MaskValue.yes }, width: scene.grid.width,
+                                                        height: scene.grid.height, cellWidth: cellWidth, cellHeight: cellHeight)
+            try AtomicOutput.write(to: distancePath) { temporary in
+                let writer = try GridRasterWriter(path: temporary, grid: scene.grid, crs: scene.crs, type: .float32, noData: -9999,
+                                                  description: "distance to water", unit: "m", metadata: metadata)
+                try writer.write(scene.grid.fullWindow, values: distances.map { $0.isFinite ? $0 : -9999 })
+                try writer.close()
+            }
+        }
+        return WaterReport(threshold: threshold, waterPixels: water, validPixels: valid)
+    }
+
+    static func computeIndex(_ scene: SceneReader, _ index: SpectralIndex, _ layout: BandLayout) throws -> [Float] {
+        let (a, b) = index.bands
+        let first = try scene.band(try imagery { try layout.position(of: a) })
+        let second = try scene.band(try imagery { try layout.position(of: b) })
+        return index.compute(first, second)
+    }
+
+    static func thresholdMethod(_ choice: ThresholdChoice) -> String {
+        switch choice {
+        case .fixed: "fixed"
+        case .otsu: "otsu (\(Otsu.defaultBins) bins over the valid values' range)"
+        }
+    }
+
+    /// A 0/1/255 mask GeoTIFF (nodata 255).
+    static func writeMask(_ mask: [UInt8], grid: Grid, crs: SpatialReference, description: String, metadata: [String: String], to path: String) throws {
+        try AtomicOutput.write(to: path) { temporary in
+            let writer = try GridRasterWriter(path: temporary, grid: grid, crs: crs, type: .byte, noData: Double(MaskValue.noData),
+                                              description: description, unit: "", metadata: metadata)
+            try writer.write(grid.fullWindow, values: mask)
+            try writer.close()
+        }
+    }
+}
+
+/// Imagery's errors, reported as the user's input problems.
+func imagery<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as ImageryError {
+        throw ExposureError(error.message)
+    }
+}

@@ -1,0 +1,179 @@
+import ArgumentParser
+import ExposureCore
+import ExposureIO
+import Foundation
+import Imagery
+
+/// Optional "one step to people": exposure of the mapped flood per region.
+struct ExposureStepOptions: ParsableArguments {
+    @Option(help: "Population raster: also report people in the flooded area per region.")
+    var population: String?
+
+    @Option(help: "Regions for the exposure step.")
+    var regions: String?
+
+    @Option(help: "Layer of the regions file.")
+    var layer: String?
+
+    @Option(help: "Field holding each region's id.")
+    var regionId: String?
+
+    @Option(help: "Field holding each region's name.")
+    var regionName: String?
+
+    @Option(help: "Exposure per region as .geojson or .gpkg.")
+    var exposureOutput: String?
+
+    @Option(help: "Exposure per region as CSV.")
+    var csv: String?
+
+    var isRequested: Bool { population != nil || regions != nil }
+
+    func validate() throws {
+        guard isRequested else { return }
+        if population == nil || regions == nil || regionId == nil {
+            throw ValidationError("the exposure step needs --population, --regions and --region-id")
+        }
+        if exposureOutput == nil && csv == nil { throw ValidationError("the exposure step needs --exposure-output and/or --csv") }
+    }
+}
+
+extension Exposure {
+    struct FloodExtent: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "flood-extent",
+            abstract: "Flood extent from scenes before and after a flood (optical or SAR), optionally straight to people.",
+            discussion: """
+                optical: water after and not water before (NDWI/MNDWI, threshold otsu by default).
+                sar (Sentinel-1 backscatter, linear power or dB, one band): speckle filter (Lee by default),
+                then UN-SPIDER's change detection: flooded where after_dB / before_dB > 1.25 (default), or with
+                --threshold otsu where the log-ratio after_dB - before_dB is below Otsu's threshold; pixels
+                darker than --water-db before the flood are permanent water, not flood.
+                Both: pixels steeper than --max-slope degrees on the --dem (gdaldem slope) and groups of fewer
+                than --min-pixels connected pixels (8 neighbours) are removed.
+                Output on the after scene's grid (the before scene is resampled onto it): 1 flooded, 0 not,
+                255 no data; use it as exposure analyze --hazard FLOOD.tif --classes 1, or give --population,
+                --regions and --region-id here.
+
+                Examples:
+                  exposure flood-extent --kind optical --sensor landsat8 --before sample-rasters/optical_before.tif \\
+                      --after sample-rasters/optical_after.tif --output out/flood_optical.tif
+                  exposure flood-extent --kind sar --before sample-rasters/sar_before.tif \\
+                      --after sample-rasters/sar_after.tif --dem sample-rasters/dem.tif --output out/flood_sar.tif \\
+                      --population sample-rasters/population.tif --regions sample-rasters/municipalities.geojson \\
+                      --region-id code --region-name name --csv out/flood_sar_people.csv
+                """)
+
+        @Option(help: "optical or sar.")
+        var kind: String
+
+        @Option(help: "Scene before the flood.")
+        var before: String
+
+        @Option(help: "Scene after (during) the flood; its grid is the output's.")
+        var after: String
+
+        @OptionGroup var bandOptions: BandOptions
+
+        @Option(help: "otsu or a number (optical default otsu; SAR default 1.25, UN-SPIDER's ratio).")
+        var threshold: String?
+
+        @Option(help: "SAR: band of the backscatter.")
+        var sarBand = 1
+
+        @Option(help: "SAR: units of the backscatter, linear or db (default: guessed from the values).")
+        var units: String?
+
+        @Option(help: "SAR: speckle filter lee, median or none.")
+        var speckle = "lee"
+
+        @Option(help: "SAR: speckle filter window (pixels, odd).")
+        var speckleWindow = 5
+
+        @Option(help: "SAR: equivalent number of looks for the Lee filter.")
+        var looks = 4.4
+
+        @Option(help: "SAR: before-flood backscatter (dB) below which a pixel is permanent water.")
+        var waterDb = -18.0
+
+        @Option(help: "DEM for the slope mask.")
+        var dem: String?
+
+        @Option(help: "Slope limit in degrees (with --dem).")
+        var maxSlope = 5.0
+
+        @Option(help: "Smallest group of connected flooded pixels kept.")
+        var minPixels = 8
+
+        @Option(help: "CRS for scenes that have none.")
+        var assumeCrs: String?
+
+        @Option(help: "Flood mask GeoTIFF (Byte: 1 flooded, 0 not, 255 no data).")
+        var output: String
+
+        @OptionGroup var people: ExposureStepOptions
+
+        @OptionGroup var common: CommonOptions
+
+        func validate() throws {
+            guard kind == "optical" || kind == "sar" else { throw ValidationError("--kind takes optical or sar") }
+            if speckleWindow < 1 || speckleWindow % 2 == 0 { throw ValidationError("--speckle-window must be an odd number of pixels") }
+            if minPixels < 1 { throw ValidationError("--min-pixels must be at least 1") }
+        }
+
+        func run() throws {
+            common.configureLogging()
+            var options = FloodExtentOptions(kind: kind == "sar" ? .sar : .optical, beforePath: before, afterPath: after, outputPath: output)
+            options.layout = try bandOptions.layout()
+            options.index = try bandOptions.spectralIndex()
+            options.threshold = try threshold.map { text in try imageryErrors { try ThresholdChoice(parsing: text) } }
+            options.sarBand = sarBand
+            if let units {
+                guard let parsed = SARFloodDetection.Units(rawValue: units.lowercased()) else { throw ValidationError("--units takes linear or db") }
+                options.units = parsed
+            }
+            switch speckle.lowercased() {
+            case "lee": options.speckle = .lee(window: speckleWindow, looks: looks)
+            case "median": options.speckle = .median(window: speckleWindow)
+            case "none": options.speckle = .none
+            default: throw ValidationError("--speckle takes lee, median or none")
+            }
+            options.waterDB = waterDb
+            options.demPath = dem
+            options.maxSlope = maxSlope
+            options.minimumPixels = minPixels
+            options.assumeCRS = assumeCrs
+            if options.kind == .optical && options.layout == nil { throw ValidationError("optical scenes need --sensor or --bands") }
+
+            let report = try FloodMapping.run(options)
+            let d = report.detection
+            let thresholds = d.thresholds.sorted { $0.key < $1.key }.map { String(format: "%@ %.4f", $0.key, $0.value) }.joined(separator: ", ")
+            writeToStandardError(String(format: "thresholds: %@\nflooded %d of %d valid pixels (%.2f %%, %.3f km²); removed: %d permanent water, %d steep, %d in groups under %d pixels\n",
+                                        thresholds, d.flooded, d.valid, report.floodedShare * 100, report.floodedArea / 1e6,
+                                        d.removedAsPermanentWater, d.removedAsSteep, d.removedAsSmall, minPixels))
+            guard people.isRequested, let population = people.population, let regions = people.regions, let regionId = people.regionId else { return }
+            var analysis = AnalysisOptions(populationPath: population, regionsPath: regions, idField: regionId,
+                                           threads: ProcessInfo.processInfo.activeProcessorCount)
+            analysis.layer = people.layer
+            analysis.nameField = people.regionName
+            analysis.hazardPath = output
+            analysis.classes = try HazardPreset.named("flood-extent").classes
+            analysis.assumeCRS = assumeCrs
+            let result = try ExposureAnalysis.run(analysis, progress: TerminalProgress(label: "people", quiet: common.quiet))
+            if !common.quiet { for warning in result.warnings { writeToStandardError("warning: \(warning)\n") } }
+            var written: [String] = []
+            if let path = people.exposureOutput {
+                try ResultWriter.writeVector(ResultTable(result), regions: result.regions, to: path)
+                written.append(path)
+            }
+            if let path = people.csv {
+                try ResultWriter.writeCSV(ResultTable(result), to: path)
+                written.append(path)
+            }
+            for path in Set(written.map(ResultWriter.manifestPath)) {
+                try ResultWriter.writeManifest(result, outputs: written, commandLine: CommandLine.arguments, to: path)
+            }
+            if !common.quiet { writeToStandardError(Summary.text(result, written: written)) }
+        }
+    }
+}

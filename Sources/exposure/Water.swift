@@ -1,0 +1,102 @@
+import ArgumentParser
+import ExposureCore
+import ExposureIO
+import Foundation
+import Imagery
+
+/// Where the bands of an optical scene are: a sensor preset or explicit positions.
+struct BandOptions: ParsableArguments {
+    @Option(help: "Sensor whose band order the file follows: landsat5, landsat7, landsat8, landsat9, sentinel2.")
+    var sensor: String?
+
+    @Option(help: "Band positions, e.g. green=2,nir=4,swir1=5 (instead of or on top of --sensor).")
+    var bands: String?
+
+    @Option(help: "Water index: ndwi (green, NIR) or mndwi (green, SWIR1).")
+    var index = "ndwi"
+
+    func layout() throws -> BandLayout? {
+        try imageryErrors {
+            var positions = try sensor.map { try BandLayout.sensor($0).positions } ?? [:]
+            if let bands { positions.merge(try BandLayout.parse(bands).positions) { $1 } }
+            if sensor == nil && bands == nil { return nil }
+            return BandLayout(name: sensor ?? "custom", positions: positions)
+        }
+    }
+
+    func spectralIndex() throws -> SpectralIndex {
+        guard let index = SpectralIndex(rawValue: index.lowercased()), index != .ndvi else {
+            throw ValidationError("--index takes ndwi or mndwi")
+        }
+        return index
+    }
+}
+
+func imageryErrors<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as ImageryError {
+        throw ExposureError(error.message)
+    }
+}
+
+extension Exposure {
+    struct Water: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Water mask from an optical scene (NDWI or MNDWI with a fixed or Otsu threshold).",
+            discussion: """
+                NDWI (McFeeters) = (green - NIR) / (green + NIR); MNDWI (Xu) = (green - SWIR1) / (green + SWIR1).
+                Water where the index is above the threshold: a number, or otsu (Otsu's method on a
+                \(Otsu.defaultBins)-bin histogram of the valid pixels' index, spanning their range). Declared
+                reflectance scale and offset are applied; nodata, zero and saturated pixels are masked.
+                The mask is 1 water, 0 land, 255 no data; the threshold is printed and stored in the file's
+                metadata.
+
+                Sensors (band order of the file):
+                \(BandLayout.sensorSummary)
+
+                Examples:
+                  exposure water --image data/olinda/L7_ETMs.tif --sensor landsat7 --output out/water.tif
+                  exposure water --image scene.tif --bands green=3,swir1=6 --index mndwi --threshold 0 \\
+                      --output water.tif --index-output mndwi.tif --distance-output distance.tif
+                """)
+
+        @Option(help: "Multiband optical scene.")
+        var image: String
+
+        @OptionGroup var bandOptions: BandOptions
+
+        @Option(help: "otsu or a number.")
+        var threshold = "otsu"
+
+        @Option(help: "Water mask GeoTIFF (Byte: 1 water, 0 land, 255 no data).")
+        var output: String
+
+        @Option(help: "Also write the index (Float32, nodata -9999).")
+        var indexOutput: String?
+
+        @Option(help: "Also write each pixel's distance to the nearest water pixel (Float32 metres).")
+        var distanceOutput: String?
+
+        @Option(help: "CRS for a scene that has none.")
+        var assumeCrs: String?
+
+        @OptionGroup var common: CommonOptions
+
+        func run() throws {
+            common.configureLogging()
+            guard let layout = try bandOptions.layout() else { throw ValidationError("give --sensor or --bands") }
+            var options = WaterOptions(imagePath: image, layout: layout, outputPath: output)
+            options.index = try bandOptions.spectralIndex()
+            options.threshold = try imageryErrors { try ThresholdChoice(parsing: threshold) }
+            options.indexOutputPath = indexOutput
+            options.distanceOutputPath = distanceOutput
+            options.assumeCRS = assumeCrs
+            let report = try WaterMapping.run(options)
+            // The threshold is part of the result: printed even with --quiet.
+            writeToStandardError(String(format: "%@ threshold %.4f (%@); water %.2f %% of %d valid pixels (%d pixels)\n",
+                                        options.index.rawValue.uppercased(), report.threshold, threshold == "otsu" ? "Otsu" : "fixed",
+                                        report.waterShare * 100, report.validPixels, report.waterPixels))
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import GDALSwift
+import Testing
+
+@Suite struct ImageryCommandTests {
+    @Test func olindaNDWIEqualsTheHandComputationAndFindsTheSea() throws {
+        let dir = try TemporaryDirectory()
+        let result = try CLI.run(["water", "--image", CLI.olinda("L7_ETMs.tif"), "--sensor", "landsat7",
+                                  "--output", dir.path("water.tif"), "--index-output", dir.path("ndwi.tif")])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("NDWI threshold 0.3410 (Otsu); water 16.08 %"))
+        let scene = try Dataset.open(CLI.olinda("L7_ETMs.tif"))
+        let green = try scene.band(2).readAll(as: Double.self), nir = try scene.band(4).readAll(as: Double.self)
+        let ndwi = try Dataset.open(dir.path("ndwi.tif")).band(1).readAll(as: Float.self)
+        var checked = 0
+        for i in green.indices {
+            let valid = green[i] > 0 && nir[i] > 0 && green[i] < 255 && nir[i] < 255
+            if valid {
+                #expect(abs(Double(ndwi[i]) - (green[i] - nir[i]) / (green[i] + nir[i])) < 1e-6)
+                checked += 1
+            } else {
+                #expect(ndwi[i] == -9999)
+            }
+        }
+        #expect(checked == 122_837)
+        // The Atlantic fills the scene's south-east corner; the hills in the north-west are land.
+        let water = try Dataset.open(dir.path("water.tif"))
+        let mask = try water.band(1).readAll(as: UInt8.self)
+        func share(_ rows: Range<Int>, _ columns: Range<Int>) -> Double {
+            var wet = 0, all = 0
+            for r in rows { for c in columns { all += 1; if mask[r * 349 + c] == 1 { wet += 1 } } }
+            return Double(wet) / Double(all)
+        }
+        #expect(share(300..<352, 300..<349) > 0.95)
+        #expect(share(0..<100, 0..<100) < 0.02)
+        #expect(water.metadata()["THRESHOLD_METHOD"]?.hasPrefix("otsu") == true)
+        #expect(try water.band(1).noDataValue == 255)
+    }
+
+    @Test func sarFloodGoesStraightToPeople() throws {
+        let dir = try TemporaryDirectory()
+        let result = try CLI.run([
+            "flood-extent", "--kind", "sar", "--before", "sample-rasters/sar_before.tif", "--after", "sample-rasters/sar_after.tif",
+            "--threshold", "otsu", "--dem", "sample-rasters/dem.tif", "--output", dir.path("flood.tif"),
+            "--population", "sample-rasters/population.tif", "--regions", "sample-rasters/municipalities.geojson",
+            "--region-id", "code", "--region-name", "name", "--exposure-output", dir.path("people.geojson"), "--csv", dir.path("people.csv"),
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let flood = try Dataset.open(dir.path("flood.tif"))
+        #expect(flood.width == 400 && flood.height == 300)
+        #expect(flood.metadata()["UNITS"] == "linear")
+        let values = Set(try flood.band(1).readAll(as: UInt8.self))
+        #expect(values.isSubset(of: [0, 1, 255]) && values.contains(1))
+        let geojson = try CLI.json(String(contentsOfFile: dir.path("people.geojson"), encoding: .utf8))
+        #expect((geojson["features"] as? [[String: Any]])?.count == 12)
+        let csv = try String(contentsOfFile: dir.path("people.csv"), encoding: .utf8)
+        #expect(csv.hasPrefix("region_id,region_name,population,exposed,displaced,exposed_share,displaced_per_100k,hazard_unknown,exposed_class_1,displaced_class_1\n"))
+        #expect(FileManager.default.fileExists(atPath: dir.path("people.manifest.json")))
+    }
+
+    @Test func badImageryInputIsExplained() throws {
+        let dir = try TemporaryDirectory()
+        let noSensor = try CLI.run(["water", "--image", CLI.olinda("L7_ETMs.tif"), "--output", dir.path("w.tif")])
+        #expect(noSensor.status != 0)
+        #expect(noSensor.stderr.contains("--sensor or --bands"))
+        // Landsat 8's layout puts SWIR1 in band 6 and SWIR2 in band 7: a 6-band Landsat 7 file has no band 7.
+        let wrongSensor = try CLI.run(["water", "--image", CLI.olinda("L7_ETMs.tif"), "--sensor", "sentinel2", "--output", dir.path("w.tif")])
+        #expect(wrongSensor.status == 1)
+        #expect(wrongSensor.stderr.contains("band 8 does not exist; the scene has 6 band(s)"))
+        #expect(!FileManager.default.fileExists(atPath: dir.path("w.tif")))
+        let badThreshold = try CLI.run(["water", "--image", CLI.olinda("L7_ETMs.tif"), "--sensor", "landsat7", "--threshold", "high",
+                                        "--output", dir.path("w.tif")])
+        #expect(badThreshold.status == 1)
+        #expect(badThreshold.stderr.contains("a threshold is 'otsu' or a number"))
+    }
+}
