@@ -26,7 +26,7 @@ let package = Package(
             name: "GDALSwift",
             dependencies: ["CGDAL", "CPROJ", .product(name: "Logging", package: "swift-log")]),
         .target(name: "ExposureCore"),
-        .target(name: "Imagery"),
+        .target(name: "Imagery", dependencies: ["ExposureCore"]),
         .target(
             name: "ExposureIO",
             dependencies: [
@@ -47,7 +47,7 @@ let package = Package(
             dependencies: ["ExposureIO", "GDALSwift", "ExposureCore"]),
         .testTarget(name: "GDALSwiftTests", dependencies: ["GDALSwift"]),
         .testTarget(name: "ExposureCoreTests", dependencies: ["ExposureCore"]),
-        .testTarget(name: "ImageryTests", dependencies: ["Imagery"]),
+        .testTarget(name: "ImageryTests", dependencies: ["Imagery", "ExposureCore"]),
         .testTarget(
             name: "ExposureIOTests", dependencies: ["ExposureIO", "GDALSwift", "ExposureCore"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["exposure", "GDALSwift"]),

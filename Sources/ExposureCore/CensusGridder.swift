@@ -38,20 +38,30 @@ public struct CensusGridder: Sendable {
     /// Pass 1: adds each polygon's covered (and covered habitable) area in `strip`. `habitable` holds each
     /// cell's habitable share in [0, 1] (nil: every cell fully habitable).
     public mutating func measure(_ strip: GridWindow, habitable: [Double]?, scratch: inout CoverageScratch, fractions: inout [Double]) {
-        for (p, shape) in shapes.enumerated() {
-            let window = shape.cellWindow.intersection(strip)
-            if window.isEmpty { continue }
-            CoverageFraction.compute(shape, window: window, into: &fractions, scratch: &scratch)
-            for r in 0..<window.height {
-                let area = rowArea[window.row + r]
-                for c in 0..<window.width {
-                    let f = fractions[r * window.width + c]
-                    if f == 0 { continue }
-                    let w = f * area
-                    totalWeight[p] += w
-                    let cell = (window.row - strip.row + r) * strip.width + window.column - strip.column + c
-                    habitableWeight[p] += w * (habitable?[cell] ?? 1)
-                }
+        for p in shapes.indices {
+            var total = 0.0, inhabited = 0.0
+            forEachCoveredCell(of: p, in: strip, scratch: &scratch, fractions: &fractions) { cell, weight in
+                total += weight
+                inhabited += weight * (habitable?[cell] ?? 1)
+            }
+            totalWeight[p] += total
+            habitableWeight[p] += inhabited
+        }
+    }
+
+    /// Calls `body(cell index in strip, covered area)` for every cell of `strip` that polygon `p` covers,
+    /// the area being `coverage x relative cell area`.
+    private func forEachCoveredCell(of p: Int, in strip: GridWindow, scratch: inout CoverageScratch, fractions: inout [Double],
+                                    _ body: (Int, Double) -> Void) {
+        let window = shapes[p].cellWindow.intersection(strip)
+        if window.isEmpty { return }
+        CoverageFraction.compute(shapes[p], window: window, into: &fractions, scratch: &scratch)
+        for r in 0..<window.height {
+            let area = rowArea[window.row + r]
+            for c in 0..<window.width {
+                let f = fractions[r * window.width + c]
+                if f == 0 { continue }
+                body((window.row - strip.row + r) * strip.width + window.column - strip.column + c, f * area)
             }
         }
     }
@@ -60,23 +70,13 @@ public struct CensusGridder: Sendable {
     public func distribute(_ strip: GridWindow, habitable: [Double]?, into values: inout [Double],
                            scratch: inout CoverageScratch, fractions: inout [Double]) {
         for i in 0..<strip.cellCount { values[i] = 0 }
-        for (p, shape) in shapes.enumerated() {
-            let window = shape.cellWindow.intersection(strip)
-            if window.isEmpty || counts[p] == 0 { continue }
+        for p in shapes.indices where counts[p] != 0 {
             let useMask = habitableWeight[p] > 0
             let denominator = useMask ? habitableWeight[p] : totalWeight[p]
             if denominator <= 0 { continue }
             let perWeight = counts[p] / denominator
-            CoverageFraction.compute(shape, window: window, into: &fractions, scratch: &scratch)
-            for r in 0..<window.height {
-                let area = rowArea[window.row + r]
-                for c in 0..<window.width {
-                    let f = fractions[r * window.width + c]
-                    if f == 0 { continue }
-                    let cell = (window.row - strip.row + r) * strip.width + window.column - strip.column + c
-                    let share = useMask ? (habitable?[cell] ?? 1) : 1
-                    values[cell] += perWeight * f * area * share
-                }
+            forEachCoveredCell(of: p, in: strip, scratch: &scratch, fractions: &fractions) { cell, weight in
+                values[cell] += perWeight * weight * (useMask ? (habitable?[cell] ?? 1) : 1)
             }
         }
     }

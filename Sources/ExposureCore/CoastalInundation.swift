@@ -45,16 +45,7 @@ public enum CoastalInundation {
         while head < queue.count {
             let i = queue[head]
             head += 1
-            let r = i / width, c = i % width
-            for dr in -1...1 {
-                let rr = r + dr
-                if rr < 0 || rr >= height { continue }
-                for dc in -1...1 where dr != 0 || dc != 0 {
-                    let cc = c + dc
-                    if cc < 0 || cc >= width { continue }
-                    seed(rr * width + cc)
-                }
-            }
+            forEachNeighbour8(of: i, width: width, height: height) { seed($0) }
         }
         var depths = [Double](repeating: 0, count: elevation.count)
         for i in elevation.indices {

@@ -44,10 +44,7 @@ public enum ExposureAnalysis {
     public static func run(_ options: AnalysisOptions, progress: TerminalProgress? = nil) throws -> AnalysisResult {
         let start = Date()
         var warnings: [String] = []
-        // Each block is read once, so a large block cache only costs memory; GDAL_CACHEMAX still wins.
-        if GDALEnvironment.configOption("GDAL_CACHEMAX") == nil {
-            GDALEnvironment.setCacheSize(bytes: 64 << 20)
-        }
+        limitBlockCacheForStreaming()
         let population = try RasterInput(path: options.populationPath, band: options.populationBand,
                                          assumeCRS: options.assumeCRS, role: "population")
         if population.crsWasAssumed {
@@ -148,6 +145,13 @@ public enum ExposureAnalysis {
         var area = 0.0
         for i in 0..<4 { area += xs[i] * ys[(i + 1) % 4] - xs[(i + 1) % 4] * ys[i] }
         return abs(area) / 2 / h.cellArea
+    }
+
+    /// Each block is read once, so a large block cache only costs memory: 64 MB unless GDAL_CACHEMAX says.
+    static func limitBlockCacheForStreaming() {
+        if GDALEnvironment.configOption("GDAL_CACHEMAX") == nil {
+            GDALEnvironment.setCacheSize(bytes: 64 << 20)
+        }
     }
 
     static func formatShare(_ share: Double) -> String {

@@ -66,12 +66,10 @@ public enum FloodMapping {
         case .optical:
             guard let layout = options.layout else { throw ExposureError("optical flood mapping needs --sensor or --bands") }
             let threshold = options.threshold ?? .otsu
-            (mask, report) = try imagery {
-                try OpticalFloodDetection.detect(
-                    before: try WaterMapping.computeIndex(before, options.index, layout),
-                    after: try WaterMapping.computeIndex(after, options.index, layout),
-                    threshold: threshold, width: grid.width, height: grid.height, steep: steep, minimumPixels: options.minimumPixels)
-            }
+            (mask, report) = try OpticalFloodDetection.detect(
+                before: try WaterMapping.computeIndex(before, options.index, layout),
+                after: try WaterMapping.computeIndex(after, options.index, layout),
+                threshold: threshold, width: grid.width, height: grid.height, steep: steep, minimumPixels: options.minimumPixels)
             metadata["INDEX"] = options.index.rawValue
             metadata["BANDS"] = layout.description
             metadata["THRESHOLD_METHOD"] = WaterMapping.thresholdMethod(threshold)
@@ -80,12 +78,10 @@ public enum FloodMapping {
             let units = options.units ?? guessUnits(afterValues)
             unitsUsed = units.rawValue
             let threshold = options.threshold ?? .fixed(SARFloodDetection.unSpiderRatio)
-            (mask, report) = try imagery {
-                try SARFloodDetection.detect(
-                    before: beforeValues, after: afterValues, units: units, width: grid.width, height: grid.height,
-                    filter: options.speckle, threshold: threshold, waterDB: options.waterDB, steep: steep,
-                    minimumPixels: options.minimumPixels)
-            }
+            (mask, report) = try SARFloodDetection.detect(
+                before: beforeValues, after: afterValues, units: units, width: grid.width, height: grid.height,
+                filter: options.speckle, threshold: threshold, waterDB: options.waterDB, steep: steep,
+                minimumPixels: options.minimumPixels)
             metadata["UNITS"] = units.rawValue
             metadata["SPECKLE_FILTER"] = String(describing: options.speckle)
             metadata["THRESHOLD_METHOD"] = threshold == .otsu ? WaterMapping.thresholdMethod(threshold) + " on after_dB - before_dB"

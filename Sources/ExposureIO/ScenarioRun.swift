@@ -128,7 +128,7 @@ public enum ScenarioRun {
         let engine = ZonalEngine(grid: population.grid, regions: shapes, classes: classes, hazardCount: layers.count,
                                  blockSize: population.blockSize,
                                  targetChunkCells: max(1 << 16, (1 << 20) / max(1, layers.count / 2)))
-        if GDALEnvironment.configOption("GDAL_CACHEMAX") == nil { GDALEnvironment.setCacheSize(bytes: 64 << 20) }
+        ExposureAnalysis.limitBlockCacheForStreaming()
         let hazardSpecs = layers.map { ($0.input, $0.mode, $0.ratio, $0.sameCRS) }
         let grid = population.grid, populationWKT = population.crsWKT
         let result = try engine.run(

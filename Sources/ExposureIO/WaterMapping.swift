@@ -33,7 +33,7 @@ public enum WaterMapping {
     public static func run(_ options: WaterOptions) throws -> WaterReport {
         let scene = try SceneReader(path: options.imagePath, assumeCRS: options.assumeCRS)
         let index = try computeIndex(scene, options.index, options.layout)
-        let threshold = try imagery { try options.threshold.resolve(index, what: "the \(options.index.rawValue.uppercased()) of \(options.imagePath)") }
+        let threshold = try options.threshold.resolve(index, what: "the \(options.index.rawValue.uppercased()) of \(options.imagePath)")
         let mask = waterMask(index: index, threshold: threshold)
         let water = mask.reduce(0) { $0 + ($1 == MaskValue.yes ? 1 : 0) }
         let valid = mask.reduce(0) { $0 + ($1 != MaskValue.noData ? 1 : 0) }
@@ -75,8 +75,8 @@ public enum WaterMapping {
 
     static func computeIndex(_ scene: SceneReader, _ index: SpectralIndex, _ layout: BandLayout) throws -> [Float] {
         let (a, b) = index.bands
-        let first = try scene.band(try imagery { try layout.position(of: a) })
-        let second = try scene.band(try imagery { try layout.position(of: b) })
+        let first = try scene.band(try layout.position(of: a))
+        let second = try scene.band(try layout.position(of: b))
         return index.compute(first, second)
     }
 
@@ -95,14 +95,5 @@ public enum WaterMapping {
             try writer.write(grid.fullWindow, values: mask)
             try writer.close()
         }
-    }
-}
-
-/// Imagery's errors, reported as the user's input problems.
-func imagery<T>(_ body: () throws -> T) throws -> T {
-    do {
-        return try body()
-    } catch let error as ImageryError {
-        throw ExposureError(error.message)
     }
 }

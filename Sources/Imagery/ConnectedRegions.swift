@@ -1,3 +1,5 @@
+import ExposureCore
+
 /// Groups of set pixels touching each other (8 neighbours, as UN-SPIDER's connectedPixelCount).
 public enum ConnectedRegions {
     /// Clears every group of fewer than `minimum` set pixels (value 1) in a 0/1 mask; other values
@@ -15,18 +17,10 @@ public enum ConnectedRegions {
             visited[start] = true
             while let i = stack.popLast() {
                 group.append(i)
-                let r = i / width, c = i % width
-                for dr in -1...1 {
-                    let rr = r + dr
-                    if rr < 0 || rr >= height { continue }
-                    for dc in -1...1 where dr != 0 || dc != 0 {
-                        let cc = c + dc
-                        if cc < 0 || cc >= width { continue }
-                        let j = rr * width + cc
-                        if mask[j] == 1 && !visited[j] {
-                            visited[j] = true
-                            stack.append(j)
-                        }
+                forEachNeighbour8(of: i, width: width, height: height) { j in
+                    if mask[j] == 1 && !visited[j] {
+                        visited[j] = true
+                        stack.append(j)
                     }
                 }
             }

@@ -2,6 +2,7 @@ import ArgumentParser
 import ExposureCore
 import ExposureIO
 import GDALSwift
+import Imagery
 import Logging
 
 @main
@@ -29,6 +30,8 @@ struct Exposure: ParsableCommand {
         } catch let error as GDALError {
             fail(error.description)
         } catch let error as ExposureError {
+            fail(error.description)
+        } catch let error as ImageryError {
             fail(error.description)
         } catch {
             exit(withError: error)

@@ -126,7 +126,7 @@ extension Exposure {
             var options = FloodExtentOptions(kind: kind == "sar" ? .sar : .optical, beforePath: before, afterPath: after, outputPath: output)
             options.layout = try bandOptions.layout()
             options.index = try bandOptions.spectralIndex()
-            options.threshold = try threshold.map { text in try imageryErrors { try ThresholdChoice(parsing: text) } }
+            options.threshold = try threshold.map { try ThresholdChoice(parsing: $0) }
             options.sarBand = sarBand
             if let units {
                 guard let parsed = SARFloodDetection.Units(rawValue: units.lowercased()) else { throw ValidationError("--units takes linear or db") }
@@ -147,10 +147,10 @@ extension Exposure {
 
             let report = try FloodMapping.run(options)
             let d = report.detection
-            let thresholds = d.thresholds.sorted { $0.key < $1.key }.map { String(format: "%@ %.4f", $0.key, $0.value) }.joined(separator: ", ")
-            writeToStandardError(String(format: "thresholds: %@\nflooded %d of %d valid pixels (%.2f %%, %.3f km²); removed: %d permanent water, %d steep, %d in groups under %d pixels\n",
-                                        thresholds, d.flooded, d.valid, report.floodedShare * 100, report.floodedArea / 1e6,
-                                        d.removedAsPermanentWater, d.removedAsSteep, d.removedAsSmall, minPixels))
+            let thresholds = d.thresholds.sorted { $0.key < $1.key }.map { "\($0.key) \(String(format: "%.4f", $0.value))" }.joined(separator: ", ")
+            let share = String(format: "%.2f %%, %.3f km²", report.floodedShare * 100, report.floodedArea / 1e6)
+            writeToStandardError("thresholds: \(thresholds)\nflooded \(d.flooded) of \(d.valid) valid pixels (\(share)); removed: "
+                + "\(d.removedAsPermanentWater) permanent water, \(d.removedAsSteep) steep, \(d.removedAsSmall) in groups under \(minPixels) pixels\n")
             guard people.isRequested, let population = people.population, let regions = people.regions, let regionId = people.regionId else { return }
             var analysis = AnalysisOptions(populationPath: population, regionsPath: regions, idField: regionId,
                                            threads: ProcessInfo.processInfo.activeProcessorCount)

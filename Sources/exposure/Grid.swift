@@ -69,9 +69,8 @@ extension Exposure {
             let report = try CensusGridding.run(options, progress: TerminalProgress(label: "grid", quiet: common.quiet))
             if !common.quiet {
                 for warning in report.warnings { writeToStandardError("warning: \(warning)\n") }
-                writeToStandardError(String(format: "%d polygons, %.1f people; grid %d x %d holds %.1f; wrote %@\n",
-                                            report.polygonCount, report.censusTotal, report.grid.width, report.grid.height,
-                                            report.gridTotal, output))
+                writeToStandardError("\(report.polygonCount) polygons, \(String(format: "%.1f", report.censusTotal)) people; grid "
+                    + "\(report.grid.width) x \(report.grid.height) holds \(String(format: "%.1f", report.gridTotal)); wrote \(output)\n")
             }
         }
     }
@@ -125,8 +124,8 @@ extension Exposure {
             })
             let report = try InundationMapping.run(options)
             if !common.quiet {
-                writeToStandardError(String(format: "%d of %d cells flooded, deepest %.2f m; wrote %@\n",
-                                            report.floodedCells, report.grid.cellCount, report.maxDepth, output))
+                writeToStandardError("\(report.floodedCells) of \(report.grid.cellCount) cells flooded, deepest "
+                    + "\(String(format: "%.2f", report.maxDepth)) m; wrote \(output)\n")
             }
         }
     }

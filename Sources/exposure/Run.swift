@@ -47,9 +47,9 @@ extension Exposure {
             for warning in report.warnings { writeToStandardError("warning: \(warning)\n") }
             var lines = ["\(scenarios.name): \(report.sets.map { "\($0.regions.count) \($0.label)" }.joined(separator: ", "))"]
             for total in report.totals {
-                lines.append(String(format: "  %@: population %.0f, AAE %.1f, AAD %.1f displaced a year (%.2f per 100k)",
-                                    total.scenario, total.population, total.aae, total.aad,
-                                    total.population > 0 ? total.aad / total.population * 100_000 : 0))
+                let per100k = total.population > 0 ? total.aad / total.population * 100_000 : 0
+                lines.append("  \(total.scenario): " + String(format: "population %.0f, AAE %.1f, AAD %.1f displaced a year (%.2f per 100k)",
+                                                              total.population, total.aae, total.aad, per100k))
             }
             lines.append(String(format: "%.2f s; wrote ", report.seconds) + report.outputs.joined(separator: ", "))
             writeToStandardError(lines.joined(separator: "\n") + "\n")

@@ -16,12 +16,10 @@ struct BandOptions: ParsableArguments {
     var index = "ndwi"
 
     func layout() throws -> BandLayout? {
-        try imageryErrors {
-            var positions = try sensor.map { try BandLayout.sensor($0).positions } ?? [:]
-            if let bands { positions.merge(try BandLayout.parse(bands).positions) { $1 } }
-            if sensor == nil && bands == nil { return nil }
-            return BandLayout(name: sensor ?? "custom", positions: positions)
-        }
+        var positions = try sensor.map { try BandLayout.sensor($0).positions } ?? [:]
+        if let bands { positions.merge(try BandLayout.parse(bands).positions) { $1 } }
+        if sensor == nil && bands == nil { return nil }
+        return BandLayout(name: sensor ?? "custom", positions: positions)
     }
 
     func spectralIndex() throws -> SpectralIndex {
@@ -29,14 +27,6 @@ struct BandOptions: ParsableArguments {
             throw ValidationError("--index takes ndwi or mndwi")
         }
         return index
-    }
-}
-
-func imageryErrors<T>(_ body: () throws -> T) throws -> T {
-    do {
-        return try body()
-    } catch let error as ImageryError {
-        throw ExposureError(error.message)
     }
 }
 
@@ -88,15 +78,15 @@ extension Exposure {
             guard let layout = try bandOptions.layout() else { throw ValidationError("give --sensor or --bands") }
             var options = WaterOptions(imagePath: image, layout: layout, outputPath: output)
             options.index = try bandOptions.spectralIndex()
-            options.threshold = try imageryErrors { try ThresholdChoice(parsing: threshold) }
+            options.threshold = try ThresholdChoice(parsing: threshold)
             options.indexOutputPath = indexOutput
             options.distanceOutputPath = distanceOutput
             options.assumeCRS = assumeCrs
             let report = try WaterMapping.run(options)
             // The threshold is part of the result: printed even with --quiet.
-            writeToStandardError(String(format: "%@ threshold %.4f (%@); water %.2f %% of %d valid pixels (%d pixels)\n",
-                                        options.index.rawValue.uppercased(), report.threshold, threshold == "otsu" ? "Otsu" : "fixed",
-                                        report.waterShare * 100, report.validPixels, report.waterPixels))
+            let method = threshold == "otsu" ? "Otsu" : "fixed"
+            writeToStandardError("\(options.index.rawValue.uppercased()) threshold \(String(format: "%.4f", report.threshold)) (\(method)); "
+                + "water \(String(format: "%.2f", report.waterShare * 100)) % of \(report.validPixels) valid pixels (\(report.waterPixels) pixels)\n")
         }
     }
 }

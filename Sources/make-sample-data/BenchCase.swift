@@ -8,7 +8,7 @@ import GDALSwift
 enum BenchCase {
     static func write(folder: String, size: Int) throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        var random = SeededGenerator(state: 36_000_000)
+        var random = SeededGenerator(seed: 36_000_000)
         let crs = try SpatialReference(epsg: 32618)
         let cell = 100.0, x0 = 200_000.0, y0 = 1_200_000.0
         let grid = Grid(width: size, height: size, transform: GeoTransform(originX: x0, originY: y0, cellWidth: cell, cellHeight: cell))

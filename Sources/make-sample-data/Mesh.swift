@@ -1,18 +1,6 @@
 import ExposureCore
 import Foundation
 
-/// Deterministic pseudo-random numbers (SplitMix64): the same data on every machine.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Polygons that tile a rectangle exactly: a grid of jittered nodes joined by wiggly edges, each edge made
 /// once and shared (reversed) by its two neighbours. Outer edges stay straight.
 struct WigglyMesh {

@@ -64,7 +64,7 @@ let towns: [(lon: Double, lat: Double, peak: Double)] = [
     return dx * dx + dy * dy < 1
 }
 
-var random = SeededGenerator(state: 20261124)
+var random = SeededGenerator(seed: 20261124)
 
 /// People per cell: a rural background, towns along the river, multiplicative noise.
 @MainActor func population(lon: Double, lat: Double) -> Double {
