@@ -13,6 +13,9 @@ import Darwin
 public final class Dataset {
     public let path: String
     private var handle: GDALDatasetH?
+    /// Datasets this one may read from for as long as it is open (a VRT made by CreateCopy points at its
+    /// source's bands), released only after this one is closed.
+    private var sources: [Dataset] = []
 
     /// What kind of data `open` should accept.
     public struct Kinds: OptionSet, Sendable {
@@ -23,9 +26,10 @@ public final class Dataset {
         public static let any: Kinds = [.raster, .vector]
     }
 
-    init(handle: GDALDatasetH, path: String) {
+    init(handle: GDALDatasetH, path: String, sources: [Dataset] = []) {
         self.handle = handle
         self.path = path
+        self.sources = sources
     }
 
     /// Opens `path` (any GDAL path: a file, `/vsizip/...`, `/vsicurl/...`, `NETCDF:"f.nc":var`, ...).
@@ -46,6 +50,7 @@ public final class Dataset {
     public func close() throws {
         guard let handle else { return }
         self.handle = nil
+        defer { sources = [] }
         try GDALCall.run(path, "close") { GDALClose(handle) }
     }
 

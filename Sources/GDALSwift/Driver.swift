@@ -58,7 +58,7 @@ public struct Driver {
                 }
             }
         }
-        return Dataset(handle: dataset, path: path)
+        return Dataset(handle: dataset, path: path, sources: [source])
     }
 
     /// Deletes a dataset and its side files (e.g. a shapefile's .dbf and .shx).

@@ -15,7 +15,7 @@ public enum Utilities {
         let result = try sources.withUnsafeMutableBufferPointer { buffer in
             try GDALCall.handle(source.path, "warp") { GDALWarp(destination, nil, 1, buffer.baseAddress, options, &usageError) }
         }
-        return Dataset(handle: result, path: destination.isEmpty ? "\(source.path) (warped)" : destination)
+        return Dataset(handle: result, path: destination.isEmpty ? "\(source.path) (warped)" : destination, sources: [source])
     }
 
     /// `gdaldem PROCESSING source destination ARGUMENTS` (e.g. "slope" with `-compute_edges`).
@@ -29,6 +29,6 @@ public enum Utilities {
         let result = try GDALCall.handle(source.path, "gdaldem \(processing)") {
             GDALDEMProcessing(destination, sourceHandle, processing, nil, options, &usageError)
         }
-        return Dataset(handle: result, path: destination.isEmpty ? "\(source.path) (\(processing))" : destination)
+        return Dataset(handle: result, path: destination.isEmpty ? "\(source.path) (\(processing))" : destination, sources: [source])
     }
 }

@@ -202,3 +202,35 @@ import Testing
         #expect(help.stdout.contains("Examples:"))
     }
 }
+
+@Suite struct GridRefusalTests {
+    @Test func aRotatedPopulationGridIsRefusedWithAFix() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("rotated.tif")
+        let dataset = try Driver.named("GTiff").createRaster(path: path, width: 10, height: 10, bands: 1, type: .float32)
+        try dataset.setGeoTransform([-75.6, 0.01, 0.002, 6.1, 0.002, -0.01])
+        try dataset.setSpatialReference(SpatialReference(epsg: 4326))
+        try dataset.close()
+        let result = try CLI.run(["analyze", "--population", path, "--regions", "sample-rasters/municipalities.geojson",
+                                  "--region-id", "code", "--csv", dir.path("x.csv")])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("error: \(path): the raster is rotated or sheared"))
+        #expect(result.stderr.contains("gdalwarp"))
+    }
+
+    @Test func infoListsNetCDFSubdatasetsAndAnalyzeAsksForOne() throws {
+        let dir = try TemporaryDirectory()
+        let source = try Driver.named("MEM").createRaster(path: "", width: 3, height: 2, bands: 2, type: .float32)
+        try source.setGeoTransform([0, 1, 0, 2, 0, -1])
+        try source.setSpatialReference(SpatialReference(epsg: 4326))
+        try Driver.named("netCDF").createCopy(path: dir.path("flood.nc"), from: source).close()
+        let result = try CLI.run(["info", "--json", dir.path("flood.nc")])
+        #expect(result.status == 0, "\(result.stderr)")
+        let info = try CLI.json(result.stdout)
+        #expect((info["subdatasets"] as? [String])?.count == 2)
+        let analyze = try CLI.run(["analyze", "--population", dir.path("flood.nc"), "--regions", "sample-rasters/municipalities.geojson",
+                                   "--region-id", "code", "--csv", dir.path("x.csv")])
+        #expect(analyze.status == 1)
+        #expect(analyze.stderr.contains("holds several variables; pick one, e.g. NETCDF:"))
+    }
+}
