@@ -13,6 +13,21 @@ struct Manifest: Encodable {
         let crs: String
         let epsg: Int?
         let details: [String: String]
+        /// The dataset's other files (a shapefile's .dbf, .shx, .prj; an .aux.xml) with their SHA-256.
+        let sidecarSHA256: [String: String]
+
+        init(role: String, path: String, crs: String, epsg: Int?, details: [String: String]) {
+            self.role = role
+            self.path = path
+            self.bytes = Manifest.size(path)
+            self.sha256 = Manifest.checksum(path)
+            self.crs = crs
+            self.epsg = epsg
+            self.details = details
+            var sidecars: [String: String] = [:]
+            for file in Manifest.sidecars(of: path) { sidecars[file] = Manifest.checksum(file) }
+            self.sidecarSHA256 = sidecars
+        }
     }
 
     struct ClassEntry: Encodable {
@@ -56,8 +71,7 @@ struct Manifest: Encodable {
         projVersion = GDALEnvironment.projVersion
         var inputs = [try Manifest.raster(result.population, role: "population")]
         inputs.append(Input(
-            role: "regions", path: result.regions.path, bytes: Manifest.size(result.regions.path),
-            sha256: Manifest.checksum(result.regions.path), crs: result.regions.spatialReference.name,
+            role: "regions", path: result.regions.path, crs: result.regions.spatialReference.name,
             epsg: result.regions.spatialReference.epsgCode,
             details: ["layer": result.regions.layerName, "idField": result.regions.idField ?? "",
                       "nameField": result.regions.nameField ?? "", "features": String(result.regions.count)]))
@@ -104,12 +118,18 @@ struct Manifest: Encodable {
         ]
         if input.scale != 1 || input.offset != 0 { details["scaleOffset"] = "\(input.scale),\(input.offset)" }
         if input.crsWasAssumed { details["crsAssumed"] = "yes (--assume-crs)" }
-        return Input(role: role, path: input.path, bytes: size(input.path), sha256: checksum(input.path),
-                     crs: input.crsName, epsg: input.epsg, details: details)
+        return Input(role: role, path: input.path, crs: input.crsName, epsg: input.epsg, details: details)
     }
 
     static func size(_ path: String) -> Int? {
         (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue
+    }
+
+    /// The files of a dataset other than `path` itself, as GDAL lists them.
+    static func sidecars(of path: String) -> [String] {
+        guard let dataset = try? Dataset.open(path) else { return [] }
+        let main = URL(fileURLWithPath: path).standardizedFileURL.path
+        return dataset.fileList().filter { URL(fileURLWithPath: $0).standardizedFileURL.path != main }
     }
 
     /// SHA-256 of a plain file; nil for GDAL virtual paths (/vsizip/, /vsicurl/, NETCDF:...).

@@ -60,14 +60,12 @@ struct RunManifest: Encodable {
             commandLine: commandLine,
             gdalVersion: GDALEnvironment.gdalVersion,
             projVersion: GDALEnvironment.projVersion,
-            scenarioFile: Manifest.Input(role: "scenario file", path: file.path, bytes: Manifest.size(file.path),
-                                         sha256: Manifest.checksum(file.path), crs: "", epsg: nil, details: [:]),
+            scenarioFile: Manifest.Input(role: "scenario file", path: file.path, crs: "", epsg: nil, details: [:]),
             name: file.name,
             population: try Manifest.raster(population, role: "population"),
             censusGrid: census.map { CensusGrid(censusTotal: $0.censusTotal, gridTotal: $0.gridTotal, width: $0.grid.width, height: $0.grid.height) },
             regions: sets.map { set in
-                Manifest.Input(role: "regions (\(set.label))", path: set.regions.path, bytes: Manifest.size(set.regions.path),
-                               sha256: Manifest.checksum(set.regions.path), crs: set.regions.spatialReference.name,
+                Manifest.Input(role: "regions (\(set.label))", path: set.regions.path, crs: set.regions.spatialReference.name,
                                epsg: set.regions.spatialReference.epsgCode,
                                details: ["layer": set.regions.layerName, "idField": set.regions.idField ?? "",
                                          "nameField": set.regions.nameField ?? "", "regions": String(set.regions.count)])

@@ -109,6 +109,19 @@ public final class Dataset {
         try GDALCall.cpl(path, "set CRS") { GDALSetSpatialRef(h, srs.handle) }
     }
 
+    /// The files that make up the dataset (e.g. a shapefile's .shp, .shx, .dbf and .prj), main file first.
+    public func fileList() -> [String] {
+        guard let handle, let list = GDALGetFileList(handle) else { return [] }
+        defer { CSLDestroy(list) }
+        var files: [String] = []
+        var index = 0
+        while let item = list[index] {
+            files.append(String(cString: item))
+            index += 1
+        }
+        return files
+    }
+
     /// Metadata items of a domain (nil for the default domain) as key/value pairs.
     public func metadata(domain: String? = nil) -> [String: String] {
         guard let handle else { return [:] }

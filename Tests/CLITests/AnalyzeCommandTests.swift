@@ -107,6 +107,11 @@ import Testing
         #expect(cells > 10_000 && cells < Double(landsat.width * landsat.height))
         let exposed = rows.compactMap { Double($0["exposed"]!) }.reduce(0, +)
         #expect(exposed > 0.9 * cells)
+        // The manifest fingerprints the shapefile's attribute table too, not only its geometry file.
+        let manifest = try CLI.json(String(contentsOfFile: dir.path("olinda.manifest.json"), encoding: .utf8))
+        let regions = try #require((manifest["inputs"] as? [[String: Any]])?.first { $0["role"] as? String == "regions" })
+        let sidecars = try #require(regions["sidecarSHA256"] as? [String: String])
+        #expect(sidecars.keys.contains { $0.hasSuffix("olinda1.dbf") })
     }
 
     @Test func missingIdFieldListsTheFields() throws {
