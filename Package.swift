@@ -45,12 +45,13 @@ let package = Package(
         .executableTarget(
             name: "make-sample-data",
             dependencies: ["ExposureIO", "GDALSwift", "ExposureCore"]),
-        .testTarget(name: "GDALSwiftTests", dependencies: ["GDALSwift"]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "GDALSwiftTests", dependencies: ["GDALSwift", "TestSupport"]),
         .testTarget(name: "ExposureCoreTests", dependencies: ["ExposureCore"]),
         .testTarget(name: "ImageryTests", dependencies: ["Imagery", "ExposureCore"]),
         .testTarget(
-            name: "ExposureIOTests", dependencies: ["ExposureIO", "GDALSwift", "ExposureCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "CLITests", dependencies: ["exposure", "GDALSwift"]),
+            name: "ExposureIOTests", dependencies: ["ExposureIO", "GDALSwift", "ExposureCore", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "CLITests", dependencies: ["exposure", "GDALSwift", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

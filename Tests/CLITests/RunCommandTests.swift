@@ -1,5 +1,6 @@
 import Foundation
 import GDALSwift
+import TestSupport
 import Testing
 
 @Suite struct RunCommandTests {

@@ -2,6 +2,7 @@ import ExposureCore
 import ExposureIO
 import Foundation
 import GDALSwift
+import TestSupport
 import Testing
 
 /// Census to grid on the real Olinda tracts (2010 census, 377,779 people) over the Landsat scene's grid,
@@ -11,11 +12,9 @@ import Testing
         .deletingLastPathComponent().appendingPathComponent("data/olinda")
 
     @Test func olindaTractsGridToTheCensusTotalAndEachTractKeepsItsCount() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("exposure-grid-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try TemporaryDirectory()
         var options = CensusGridOptions(censusPath: Self.olinda.appendingPathComponent("olinda1.shp").path, countField: "V014",
-                                        outputPath: dir.appendingPathComponent("population.tif").path)
+                                        outputPath: dir.path("population.tif"))
         options.likePath = Self.olinda.appendingPathComponent("L7_ETMs.tif").path
         let report = try CensusGridding.run(options)
         #expect(report.polygonCount == 470)

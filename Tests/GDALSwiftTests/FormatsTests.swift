@@ -1,5 +1,6 @@
 import Foundation
 import GDALSwift
+import TestSupport
 import Testing
 
 /// The paths and formats the product reads: netCDF subdatasets, VRT, /vsizip/.

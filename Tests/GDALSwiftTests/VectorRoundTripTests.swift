@@ -1,4 +1,5 @@
 import GDALSwift
+import TestSupport
 import Testing
 
 @Suite struct VectorRoundTripTests {
