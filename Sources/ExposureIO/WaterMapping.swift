@@ -73,6 +73,23 @@ public enum WaterMapping {
         return WaterReport(threshold: threshold, waterPixels: water, validPixels: valid)
     }
 
+    /// Writes a spectral index of a scene (Float32, nodata -9999) and returns its valid pixel count and range.
+    public static func writeIndex(imagePath: String, layout: BandLayout, index: SpectralIndex, assumeCRS: String?,
+                                  to path: String) throws -> (valid: Int, min: Float, max: Float) {
+        let scene = try SceneReader(path: imagePath, assumeCRS: assumeCRS)
+        let values = try computeIndex(scene, index, layout)
+        let metadata = ["INDEX": index.rawValue, "INDEX_FORMULA": index.formula, "BANDS": layout.description,
+                        "SOURCE": (imagePath as NSString).lastPathComponent]
+        try AtomicOutput.write(to: path) { temporary in
+            let writer = try GridRasterWriter(path: temporary, grid: scene.grid, crs: scene.crs, type: .float32, noData: -9999,
+                                              description: index.rawValue.uppercased(), unit: "", metadata: metadata)
+            try writer.write(scene.grid.fullWindow, values: values.map { $0.isNaN ? -9999 : $0 })
+            try writer.close()
+        }
+        let valid = values.filter { !$0.isNaN }
+        return (valid.count, valid.min() ?? .nan, valid.max() ?? .nan)
+    }
+
     static func computeIndex(_ scene: SceneReader, _ index: SpectralIndex, _ layout: BandLayout) throws -> [Float] {
         let (a, b) = index.bands
         let first = try scene.band(try layout.position(of: a))

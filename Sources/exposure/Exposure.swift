@@ -19,7 +19,7 @@ struct Exposure: ParsableCommand {
               exposure info sample-rasters/municipalities.geojson --json
             """,
         version: ExposureVersionInfo.version,
-        subcommands: [Info.self, Analyze.self, Run.self, Grid.self, Inundate.self, Water.self, FloodExtent.self]
+        subcommands: [Info.self, Analyze.self, Run.self, Grid.self, Inundate.self, Water.self, FloodExtent.self, Index.self]
     )
 
     /// Runs the command; errors about the user's input are printed as `error: ...` with exit code 1.
@@ -34,7 +34,13 @@ struct Exposure: ParsableCommand {
         } catch let error as ImageryError {
             fail(error.description)
         } catch {
-            exit(withError: error)
+            // Usage mistakes: ArgumentParser's message and usage, but starting "error:" like every other error.
+            let code = exitCode(for: error)
+            if code == .success { exit(withError: error) }
+            var message = fullMessage(for: error)
+            if message.hasPrefix("Error: ") { message = "error: " + message.dropFirst("Error: ".count) }
+            writeToStandardError(message + "\n")
+            Exposure.exit(withError: code)
         }
     }
 

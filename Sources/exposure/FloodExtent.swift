@@ -129,21 +129,21 @@ extension Exposure {
             options.threshold = try threshold.map { try ThresholdChoice(parsing: $0) }
             options.sarBand = sarBand
             if let units {
-                guard let parsed = SARFloodDetection.Units(rawValue: units.lowercased()) else { throw ValidationError("--units takes linear or db") }
+                guard let parsed = SARFloodDetection.Units(rawValue: units.lowercased()) else { throw ExposureError("--units takes linear or db") }
                 options.units = parsed
             }
             switch speckle.lowercased() {
             case "lee": options.speckle = .lee(window: speckleWindow, looks: looks)
             case "median": options.speckle = .median(window: speckleWindow)
             case "none": options.speckle = .none
-            default: throw ValidationError("--speckle takes lee, median or none")
+            default: throw ExposureError("--speckle takes lee, median or none")
             }
             options.waterDB = waterDb
             options.demPath = dem
             options.maxSlope = maxSlope
             options.minimumPixels = minPixels
             options.assumeCRS = assumeCrs
-            if options.kind == .optical && options.layout == nil { throw ValidationError("optical scenes need --sensor or --bands") }
+            if options.kind == .optical && options.layout == nil { throw ExposureError("optical scenes need --sensor or --bands") }
 
             let report = try FloodMapping.run(options)
             let d = report.detection

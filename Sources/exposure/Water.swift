@@ -12,9 +12,10 @@ struct BandOptions: ParsableArguments {
     @Option(help: "Band positions, e.g. green=2,nir=4,swir1=5 (instead of or on top of --sensor).")
     var bands: String?
 
-    @Option(help: "Water index: ndwi (green, NIR) or mndwi (green, SWIR1).")
+    @Option(help: "Index: ndwi (green, NIR) or mndwi (green, SWIR1); ndvi (NIR, red) for exposure index.")
     var index = "ndwi"
 
+    /// The sensor's layout with any --bands on top, nil when neither is given.
     func layout() throws -> BandLayout? {
         var positions = try sensor.map { try BandLayout.sensor($0).positions } ?? [:]
         if let bands { positions.merge(try BandLayout.parse(bands).positions) { $1 } }
@@ -22,11 +23,12 @@ struct BandOptions: ParsableArguments {
         return BandLayout(name: sensor ?? "custom", positions: positions)
     }
 
-    func spectralIndex() throws -> SpectralIndex {
-        guard let index = SpectralIndex(rawValue: index.lowercased()), index != .ndvi else {
-            throw ValidationError("--index takes ndwi or mndwi")
+    /// The chosen index; water detection takes only the water indices.
+    func spectralIndex(waterOnly: Bool = true) throws -> SpectralIndex {
+        guard let chosen = SpectralIndex(rawValue: index.lowercased()), !(waterOnly && chosen == .ndvi) else {
+            throw ExposureError(waterOnly ? "--index takes ndwi or mndwi" : "--index takes ndwi, mndwi or ndvi")
         }
-        return index
+        return chosen
     }
 }
 
@@ -75,7 +77,7 @@ extension Exposure {
 
         func run() throws {
             common.configureLogging()
-            guard let layout = try bandOptions.layout() else { throw ValidationError("give --sensor or --bands") }
+            guard let layout = try bandOptions.layout() else { throw ExposureError("give --sensor or --bands") }
             var options = WaterOptions(imagePath: image, layout: layout, outputPath: output)
             options.index = try bandOptions.spectralIndex()
             options.threshold = try ThresholdChoice(parsing: threshold)
@@ -87,6 +89,44 @@ extension Exposure {
             let method = threshold == "otsu" ? "Otsu" : "fixed"
             writeToStandardError("\(options.index.rawValue.uppercased()) threshold \(String(format: "%.4f", report.threshold)) (\(method)); "
                 + "water \(String(format: "%.2f", report.waterShare * 100)) % of \(report.validPixels) valid pixels (\(report.waterPixels) pixels)\n")
+        }
+    }
+}
+
+extension Exposure {
+    struct Index: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a spectral index of an optical scene: NDWI, MNDWI or NDVI.",
+            discussion: """
+                NDWI = (green - NIR) / (green + NIR); MNDWI = (green - SWIR1) / (green + SWIR1);
+                NDVI = (NIR - red) / (NIR + red). Float32, nodata -9999 where a band is nodata, zero or saturated.
+
+                Examples:
+                  exposure index --image data/olinda/L7_ETMs.tif --sensor landsat7 --index ndvi --output out/ndvi.tif
+                """)
+
+        @Option(help: "Multiband optical scene.")
+        var image: String
+
+        @OptionGroup var bandOptions: BandOptions
+
+        @Option(help: "Output GeoTIFF (Float32).")
+        var output: String
+
+        @Option(help: "CRS for a scene that has none.")
+        var assumeCrs: String?
+
+        @OptionGroup var common: CommonOptions
+
+        func run() throws {
+            common.configureLogging()
+            let chosen = try bandOptions.spectralIndex(waterOnly: false)
+            guard let layout = try bandOptions.layout() else { throw ExposureError("give --sensor or --bands") }
+            let result = try WaterMapping.writeIndex(imagePath: image, layout: layout, index: chosen, assumeCRS: assumeCrs, to: output)
+            if !common.quiet {
+                writeToStandardError("\(chosen.rawValue.uppercased()) = \(chosen.formula): \(result.valid) valid pixels, "
+                    + "from \(String(format: "%.4f", result.min)) to \(String(format: "%.4f", result.max)); wrote \(output)\n")
+            }
         }
     }
 }

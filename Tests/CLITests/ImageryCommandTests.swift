@@ -74,4 +74,26 @@ import Testing
         #expect(badThreshold.status == 1)
         #expect(badThreshold.stderr.contains("a threshold is 'otsu' or a number"))
     }
+
+    @Test func ndviIsNIRAgainstRed() throws {
+        let dir = try TemporaryDirectory()
+        let result = try CLI.run(["index", "--image", CLI.olinda("L7_ETMs.tif"), "--sensor", "landsat7", "--index", "ndvi",
+                                  "--output", dir.path("ndvi.tif")])
+        #expect(result.status == 0, "\(result.stderr)")
+        let scene = try Dataset.open(CLI.olinda("L7_ETMs.tif"))
+        let red = try scene.band(3).readAll(as: Double.self), nir = try scene.band(4).readAll(as: Double.self)
+        let ndvi = try Dataset.open(dir.path("ndvi.tif")).band(1).readAll(as: Float.self)
+        for i in stride(from: 0, to: red.count, by: 97) where red[i] > 0 && nir[i] > 0 && red[i] < 255 && nir[i] < 255 {
+            #expect(abs(Double(ndvi[i]) - (nir[i] - red[i]) / (nir[i] + red[i])) < 1e-6)
+        }
+    }
+
+    @Test func usageMistakesAlsoStartWithError() throws {
+        let result = try CLI.run(["water", "--image", CLI.olinda("L7_ETMs.tif"), "--sensor", "landsat7", "--index", "ndvi", "--output", "/tmp/never.tif"])
+        #expect(result.status == 1)
+        #expect(result.stderr == "error: --index takes ndwi or mndwi\n")
+        let missing = try CLI.run(["analyze", "--population", "p.tif"])
+        #expect(missing.status == 64)
+        #expect(missing.stderr.hasPrefix("error: Missing expected argument '--regions <regions>'"))
+    }
 }
