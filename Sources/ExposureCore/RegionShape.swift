@@ -22,8 +22,6 @@ public struct RegionShape: Sendable {
     let edges: [Edge]
     /// The cells the region touches, clipped to the grid; empty when the region lies outside it.
     public let cellWindow: GridWindow
-    /// Bounds of the region in grid coordinates (unclipped).
-    public let gridBounds: (uMin: Double, vMin: Double, uMax: Double, vMax: Double)
 
     public init(polygons: [PolygonRings], grid: Grid) {
         var edges: [Edge] = []
@@ -52,11 +50,9 @@ public struct RegionShape: Sendable {
         }
         self.edges = edges
         if edges.isEmpty {
-            gridBounds = (0, 0, 0, 0)
             cellWindow = GridWindow(column: 0, row: 0, width: 0, height: 0)
             return
         }
-        gridBounds = (uMin, vMin, uMax, vMax)
         let c0 = Int(max(0, min(Double(grid.width), uMin.rounded(.down))))
         let c1 = Int(max(0, min(Double(grid.width), uMax.rounded(.up))))
         let r0 = Int(max(0, min(Double(grid.height), vMin.rounded(.down))))

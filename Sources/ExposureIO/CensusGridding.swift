@@ -30,8 +30,6 @@ public struct CensusGridReport: Sendable {
     public let gridTotal: Double
     public let grid: Grid
     public let warnings: [String]
-    /// Count placed on the grid by each polygon (equal to its count unless it could not be placed).
-    public let placedByPolygon: [Double]
 }
 
 public enum CensusGridding {
@@ -104,7 +102,7 @@ public enum CensusGridding {
             progress?.update(Double(index + 1) / Double(strips.count * 2))
         }
         var gridTotal = 0.0
-        let placed = try AtomicOutput.write(to: options.outputPath) { temporary -> [Double] in
+        try AtomicOutput.write(to: options.outputPath) { temporary in
             let writer = try GridRasterWriter(
                 path: temporary, grid: grid, crs: crs, type: .float64, noData: nil, description: "people per cell", unit: "people",
                 metadata: ["SOURCE": "exposure grid: \((options.censusPath as NSString).lastPathComponent) field \(options.countField)"])
@@ -117,8 +115,6 @@ public enum CensusGridding {
                 progress?.update(Double(strips.count + index + 1) / Double(strips.count * 2))
             }
             try writer.close()
-            let unplaced = Set(gridder.unplaced)
-            return counts.indices.map { unplaced.contains($0) ? 0 : counts[$0] }
         }
         progress?.finish()
         for index in gridder.fullyMasked {
@@ -128,6 +124,6 @@ public enum CensusGridding {
             warnings.append("\(options.censusPath): feature \(census.ids[index]) has no area; its \(counts[index]) people are not on the grid")
         }
         return CensusGridReport(polygonCount: census.count, censusTotal: counts.reduce(0, +), gridTotal: gridTotal,
-                                grid: grid, warnings: warnings, placedByPolygon: placed)
+                                grid: grid, warnings: warnings)
     }
 }

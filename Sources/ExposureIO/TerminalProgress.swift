@@ -26,9 +26,6 @@ public final class TerminalProgress: Sendable {
         self.start = TerminalProgress.now()
     }
 
-    /// Whether a bar is being drawn at all.
-    public var isVisible: Bool { enabled }
-
     /// Sets the fraction done (0...1). Redraws at most ten times a second.
     public func update(_ fraction: Double) {
         guard enabled else { return }

@@ -128,15 +128,4 @@ public final class RasterBand {
             }
         }
     }
-
-    /// Minimum and maximum, exact (reads every cell) unless `approximate`.
-    public func computeMinMax(approximate: Bool = false) throws -> (min: Double, max: Double) {
-        let h = try liveHandle()
-        var minMax = [Double](repeating: 0, count: 2)
-        try GDALCall.cpl(path, "compute min/max of band \(index)") {
-            GDALComputeRasterMinMax(h, approximate ? 1 : 0, &minMax)
-            return CE_None
-        }
-        return (minMax[0], minMax[1])
-    }
 }
