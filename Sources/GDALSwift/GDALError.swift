@@ -72,8 +72,8 @@ enum GDALCall {
         if message.isEmpty { message = "\(action) failed" }
         // GDAL often starts its message with the file name; the error adds it already.
         if let path {
-            for separator in [": ", ", "] where message.hasPrefix(path + separator) {
-                message = String(message.dropFirst(path.count + separator.count))
+            for prefix in [path + ": ", path + ", ", "`" + path + "' "] where message.hasPrefix(prefix) {
+                message = String(message.dropFirst(prefix.count))
             }
         }
         return GDALError(path: path, message: message, code: number)
