@@ -5,6 +5,27 @@ import GDALSwift
 /// Writes analysis results: CSV, GeoJSON (RFC 7946) or GeoPackage, and the manifest beside them. Every file
 /// is written under a temporary name and renamed when complete.
 public enum ResultWriter {
+    /// Writes the vector and/or CSV table of an analysis and the manifest beside them (one per distinct
+    /// name); returns every path written, manifests last.
+    public static func writeAll(_ result: AnalysisResult, vector: String?, csv: String?, commandLine: [String]) throws -> [String] {
+        let table = ResultTable(result)
+        var written: [String] = []
+        if let vector {
+            try writeVector(table, regions: result.regions, to: vector)
+            written.append(vector)
+        }
+        if let csv {
+            try writeCSV(table, to: csv)
+            written.append(csv)
+        }
+        var manifests: [String] = []
+        for path in written.map(manifestPath) where !manifests.contains(path) {
+            try writeManifest(result, outputs: written, commandLine: commandLine, to: path)
+            manifests.append(path)
+        }
+        return written + manifests
+    }
+
     public static func writeCSV(_ table: ResultTable, to path: String) throws {
         var text = table.columns.joined(separator: ",") + "\n"
         for row in table.rows {

@@ -102,25 +102,8 @@ extension Exposure {
             options.classes = try parseClasses()
             let progress = TerminalProgress(label: "analyze", quiet: common.quiet)
             let result = try ExposureAnalysis.run(options, progress: progress)
-            if !common.quiet { for warning in result.warnings { writeToStandardError("warning: \(warning)\n") } }
-
-            var written: [String] = []
-            if let output {
-                try ResultWriter.writeVector(ResultTable(result), regions: result.regions, to: output)
-                written.append(output)
-            }
-            if let csv {
-                try ResultWriter.writeCSV(ResultTable(result), to: csv)
-                written.append(csv)
-            }
-            var manifests: [String] = []
-            for path in written {
-                let manifest = ResultWriter.manifestPath(for: path)
-                if manifests.contains(manifest) { continue }
-                try ResultWriter.writeManifest(result, outputs: written, commandLine: CommandLine.arguments, to: manifest)
-                manifests.append(manifest)
-            }
-            if !common.quiet { writeToStandardError(Summary.text(result, written: written + manifests)) }
+            let written = try ResultWriter.writeAll(result, vector: output, csv: csv, commandLine: CommandLine.arguments)
+            Summary.report(result, written: written, quiet: common.quiet)
         }
 
         func parseClasses() throws -> HazardClasses? {
@@ -148,6 +131,13 @@ extension Exposure {
 
 /// The few lines printed on stderr after an analysis.
 enum Summary {
+    /// Warnings, then the summary; nothing when quiet.
+    static func report(_ result: AnalysisResult, written: [String], quiet: Bool) {
+        guard !quiet else { return }
+        for warning in result.warnings { writeToStandardError("warning: \(warning)\n") }
+        writeToStandardError(text(result, written: written))
+    }
+
     static func text(_ result: AnalysisResult, written: [String]) -> String {
         let population = result.figures.reduce(0) { $0 + $1.population }
         var lines = ["\(result.regions.count) regions, population \(format(population))"]

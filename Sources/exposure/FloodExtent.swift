@@ -160,20 +160,8 @@ extension Exposure {
             analysis.classes = try HazardPreset.named("flood-extent").classes
             analysis.assumeCRS = assumeCrs
             let result = try ExposureAnalysis.run(analysis, progress: TerminalProgress(label: "people", quiet: common.quiet))
-            if !common.quiet { for warning in result.warnings { writeToStandardError("warning: \(warning)\n") } }
-            var written: [String] = []
-            if let path = people.exposureOutput {
-                try ResultWriter.writeVector(ResultTable(result), regions: result.regions, to: path)
-                written.append(path)
-            }
-            if let path = people.csv {
-                try ResultWriter.writeCSV(ResultTable(result), to: path)
-                written.append(path)
-            }
-            for path in Set(written.map(ResultWriter.manifestPath)) {
-                try ResultWriter.writeManifest(result, outputs: written, commandLine: CommandLine.arguments, to: path)
-            }
-            if !common.quiet { writeToStandardError(Summary.text(result, written: written)) }
+            let written = try ResultWriter.writeAll(result, vector: people.exposureOutput, csv: people.csv, commandLine: CommandLine.arguments)
+            Summary.report(result, written: written, quiet: common.quiet)
         }
     }
 }
