@@ -96,6 +96,8 @@ public enum CensusGridding {
         }
         var scratch = CoverageScratch()
         var fractions: [Double] = []
+        // The mask is sampled again in the second pass rather than kept: keeping it would cost memory for
+        // the whole grid, and the two passes are what keep memory to one strip.
         for (index, strip) in strips.enumerated() {
             if fractions.count < strip.cellCount { fractions = [Double](repeating: 0, count: strip.cellCount) }
             gridder.measure(strip, habitable: try mask?.shares(strip), scratch: &scratch, fractions: &fractions)
