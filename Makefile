@@ -2,7 +2,7 @@
 #   make demo   installs what is missing, builds, runs the analysis on the bundled sample data
 #   make test   installs what is missing and runs the whole test suite
 SWIFT ?= swift
-APT_PACKAGES := libgdal-dev libproj-dev gdal-bin pkg-config
+APT_PACKAGES := libgdal-dev libproj-dev libssl-dev gdal-bin pkg-config
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 BIN := .build/release/exposure
 OUT := out
