@@ -11,6 +11,10 @@ public struct HazardClasses: Sendable, Equatable, Codable {
 
     public init(thresholds: [Double], rates: [Double]? = nil, preset: String? = nil, unit: String? = nil) throws {
         guard !thresholds.isEmpty else { throw ExposureError("at least one class threshold is needed") }
+        // Class codes are bytes: 0 not exposed, 1...k the classes, k+1 unknown.
+        guard thresholds.count <= HazardClasses.maxCount else {
+            throw ExposureError("\(thresholds.count) class thresholds given; at most \(HazardClasses.maxCount) classes are supported")
+        }
         guard thresholds.allSatisfy(\.isFinite) else { throw ExposureError("class thresholds must be finite numbers") }
         for i in 1..<max(1, thresholds.count) where thresholds[i] <= thresholds[i - 1] {
             throw ExposureError("class thresholds must increase strictly: \(thresholds[i - 1]) is followed by \(thresholds[i])")
@@ -29,6 +33,9 @@ public struct HazardClasses: Sendable, Equatable, Codable {
     }
 
     public var count: Int { thresholds.count }
+
+    /// The most classes a hazard can have (class codes and "unknown" fit in a byte).
+    public static let maxCount = 250
 
     /// Code of "not exposed" (below the first threshold).
     public static let notExposedCode: UInt8 = 0

@@ -33,7 +33,7 @@ public struct CensusGridReport: Sendable {
 }
 
 public enum CensusGridding {
-    public static func run(_ options: CensusGridOptions, progress: TerminalProgress? = nil) throws -> CensusGridReport {
+    public static func run(_ options: CensusGridOptions, outputs: OutputSet, progress: TerminalProgress? = nil) throws -> CensusGridReport {
         let crs: SpatialReference
         var alignment: GeoTransform
         var likeGrid: Grid?
@@ -104,7 +104,7 @@ public enum CensusGridding {
             progress?.update(Double(index + 1) / Double(strips.count * 2))
         }
         var gridTotal = 0.0
-        try AtomicOutput.write(to: options.outputPath) { temporary in
+        try outputs.write(options.outputPath) { temporary in
             let writer = try GridRasterWriter(
                 path: temporary, grid: grid, crs: crs, type: .float64, noData: nil, description: "people per cell", unit: "people",
                 metadata: ["SOURCE": "exposure grid: \((options.censusPath as NSString).lastPathComponent) field \(options.countField)"])

@@ -37,6 +37,12 @@ public struct AnalysisResult {
     public let chunkCount: Int
 
     public var classes: HazardClasses? { options.classes }
+
+    /// The same result with its warnings rewritten (e.g. a temporary file's name replaced by the output's).
+    public func mappingWarnings(_ transform: (String) -> String) -> AnalysisResult {
+        AnalysisResult(options: options, regions: regions, figures: figures, population: population, hazard: hazard,
+                       samplingMode: samplingMode, warnings: warnings.map(transform), seconds: seconds, chunkCount: chunkCount)
+    }
 }
 
 /// Population (and hazard exposure and displacement) per region, in one streaming pass.

@@ -38,13 +38,15 @@ public struct FloodExtentReport: Sendable {
     public let detection: FloodDetectionReport
     public let grid: Grid
     public let units: String?
+    /// What looks wrong (scenes that do not overlap, no flood found), naming the scenes.
+    public let warnings: [String]
     public var floodedShare: Double { detection.valid > 0 ? Double(detection.flooded) / Double(detection.valid) : 0 }
     /// Flooded area in the grid's units squared (m² on projected grids).
     public var floodedArea: Double { Double(detection.flooded) * grid.transform.cellArea }
 }
 
 public enum FloodMapping {
-    public static func run(_ options: FloodExtentOptions) throws -> FloodExtentReport {
+    public static func run(_ options: FloodExtentOptions, outputs: OutputSet) throws -> FloodExtentReport {
         let after = try SceneReader(path: options.afterPath, assumeCRS: options.assumeCRS)
         let before = try SceneReader(path: options.beforePath, assumeCRS: options.assumeCRS, onto: (after.grid, after.crs))
         let grid = after.grid
@@ -91,8 +93,14 @@ public enum FloodMapping {
         metadata["FLOODED_PIXELS"] = String(report.flooded)
         metadata["VALID_PIXELS"] = String(report.valid)
         try WaterMapping.writeMask(mask, grid: grid, crs: after.crs, description: "flooded (1 flooded, 0 not, 255 no data)",
-                                   metadata: metadata, to: options.outputPath)
-        return FloodExtentReport(detection: report, grid: grid, units: unitsUsed)
+                                   metadata: metadata, to: options.outputPath, outputs: outputs)
+        var warnings: [String] = []
+        if report.valid == 0 {
+            warnings.append("\(options.beforePath): no pixel has data in both scenes: check that the before and after scenes cover the same place")
+        } else if report.flooded == 0 {
+            warnings.append("\(options.afterPath): no flooded pixel found; the mask is all 'not flooded'")
+        }
+        return FloodExtentReport(detection: report, grid: grid, units: unitsUsed, warnings: warnings)
     }
 
     /// Backscatter in dB is mostly negative; linear power is positive.

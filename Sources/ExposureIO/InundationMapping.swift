@@ -25,18 +25,21 @@ public struct InundationReport: Sendable {
     public let floodedCells: Int
     public let maxDepth: Double
     public let grid: Grid
+    /// What looks wrong (an empty sea, a DEM without data, an absurd level), each naming the file.
+    public let warnings: [String]
 }
 
 public enum InundationMapping {
     /// DEMs are flood-filled in memory (9 bytes a cell): a 100-million-cell DEM needs about 1 GB.
     public static let maxCells = 400_000_000
 
-    public static func run(_ options: InundationOptions) throws -> InundationReport {
-        try run(options, levels: [(options.seaLevel, options.outputPath)])[0]
+    public static func run(_ options: InundationOptions, outputs: OutputSet) throws -> InundationReport {
+        try run(options, levels: [(options.seaLevel, options.outputPath)], outputs: outputs)[0]
     }
 
     /// Several water levels over one DEM (read once): one depth raster per level.
-    public static func run(_ options: InundationOptions, levels: [(level: Double, output: String)]) throws -> [InundationReport] {
+    public static func run(_ options: InundationOptions, levels: [(level: Double, output: String)],
+                           outputs: OutputSet) throws -> [InundationReport] {
         guard levels.allSatisfy({ $0.level.isFinite }) else { throw ExposureError("water levels must be numbers") }
         let dem = try RasterInput(path: options.demPath, band: options.band, assumeCRS: options.assumeCRS, role: "DEM")
         let grid = dem.grid
@@ -46,27 +49,40 @@ public enum InundationMapping {
         let crs = try dem.spatialReference()
         var elevation = try dem.openBand().readAll(as: Double.self)
         dem.physical(&elevation, count: elevation.count)
+        var warnings: [String] = []
+        if !elevation.contains(where: { !$0.isNaN }) {
+            warnings.append("\(options.demPath): the DEM has no data (every cell is nodata): nothing can be flooded")
+        }
         let seeds: CoastalInundation.Seeds
         if let maskPath = options.seaMaskPath {
             let mask = try MaskSampler(path: maskPath, band: 1, grid: grid, crs: crs, crsWKT: dem.crsWKT, assumeCRS: options.assumeCRS)
-            seeds = .mask(try mask.shares(grid.fullWindow).map { $0 >= 0.5 })
+            let sea = try mask.shares(grid.fullWindow).map { $0 >= 0.5 }
+            if !sea.contains(true) {
+                warnings.append("\(maskPath): the sea mask marks no cell of the DEM as sea (value >= 0.5): nothing can be flooded")
+            }
+            seeds = .mask(sea)
         } else if !options.seaEdges.isEmpty {
             seeds = .edges(options.seaEdges)
         } else {
             throw ExposureError("say where the sea is: --sea MASK or --sea-edge north|south|east|west")
         }
         let noData = -9999.0
+        for (level, _) in levels where abs(level) > 100 {
+            warnings.append("\(options.demPath): a water level of \(level) m is far outside coastal flooding; check the level (metres in the DEM's datum)")
+            break
+        }
         return try levels.map { level, output in
             let (depths, flooded) = CoastalInundation.depths(elevation: elevation, width: grid.width, height: grid.height,
                                                              level: level, seeds: seeds)
-            try AtomicOutput.write(to: output) { temporary in
+            try outputs.write(output) { temporary in
                 let writer = try GridRasterWriter(
                     path: temporary, grid: grid, crs: crs, type: .float32, noData: noData, description: "inundation depth", unit: "m",
                     metadata: ["WATER_LEVEL": String(level), "DEM": (options.demPath as NSString).lastPathComponent])
                 try writer.write(grid.fullWindow, values: depths.map { Float($0.isNaN ? noData : $0) })
                 try writer.close()
             }
-            return InundationReport(floodedCells: flooded, maxDepth: depths.filter { !$0.isNaN }.max() ?? 0, grid: grid)
+            return InundationReport(floodedCells: flooded, maxDepth: depths.filter { !$0.isNaN }.max() ?? 0, grid: grid,
+                                    warnings: warnings)
         }
     }
 }

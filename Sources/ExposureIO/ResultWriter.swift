@@ -5,33 +5,58 @@ import GDALSwift
 /// Writes analysis results: CSV, GeoJSON (RFC 7946) or GeoPackage, and the manifest beside them. Every file
 /// is written under a temporary name and renamed when complete.
 public enum ResultWriter {
-    /// Writes the vector and/or CSV table of an analysis and the manifest beside them (one per distinct
-    /// name); returns every path written, manifests last.
-    public static func writeAll(_ result: AnalysisResult, vector: String?, csv: String?, commandLine: [String]) throws -> [String] {
+    /// The files `writeAll` writes for these options, with the option each comes from: the vector output,
+    /// the CSV and the manifest beside them (one per distinct name).
+    public static func plannedOutputs(vector: String?, csv: String?, vectorRole: String = "--output",
+                                      csvRole: String = "--csv") -> [(path: String, role: String)] {
+        var planned: [(path: String, role: String)] = []
+        if let vector { planned.append((vector, vectorRole)) }
+        if let csv { planned.append((csv, csvRole)) }
+        var manifests: [String] = []
+        for (path, role) in planned where !manifests.contains(manifestPath(for: path)) {
+            manifests.append(manifestPath(for: path))
+            planned.append((manifestPath(for: path), "the manifest of \(role)"))
+        }
+        return planned
+    }
+
+    /// Declares the outputs of `writeAll` in `outputs` (before any work, so conflicts stop the command early).
+    public static func declare(vector: String?, csv: String?, in outputs: OutputSet, vectorRole: String = "--output",
+                               csvRole: String = "--csv") throws {
+        if let vector { try checkVectorFormat(vector, role: vectorRole) }
+        for (path, role) in plannedOutputs(vector: vector, csv: csv, vectorRole: vectorRole, csvRole: csvRole) {
+            try outputs.add(path, role: role)
+        }
+    }
+
+    /// Writes the vector and/or CSV table of an analysis and the manifest beside them (declared with
+    /// `declare` first); returns every path written, manifests last.
+    public static func writeAll(_ result: AnalysisResult, vector: String?, csv: String?, commandLine: [String],
+                                outputs: OutputSet) throws -> [String] {
         let table = ResultTable(result)
         var written: [String] = []
         if let vector {
-            try writeVector(table, regions: result.regions, to: vector)
+            try writeVector(table, regions: result.regions, to: vector, outputs: outputs)
             written.append(vector)
         }
         if let csv {
-            try writeCSV(table, to: csv)
+            try writeCSV(table, to: csv, outputs: outputs)
             written.append(csv)
         }
         var manifests: [String] = []
         for path in written.map(manifestPath) where !manifests.contains(path) {
-            try writeManifest(result, outputs: written, commandLine: commandLine, to: path)
+            try writeManifest(result, outputs: written, commandLine: commandLine, to: path, outputSet: outputs)
             manifests.append(path)
         }
         return written + manifests
     }
 
-    public static func writeCSV(_ table: ResultTable, to path: String) throws {
+    public static func writeCSV(_ table: ResultTable, to path: String, outputs: OutputSet) throws {
         var text = table.columns.joined(separator: ",") + "\n"
         for row in table.rows {
             text += row.enumerated().map { index, value in csvField(value, column: table.columns[index]) }.joined(separator: ",") + "\n"
         }
-        try AtomicOutput.write(to: path) { temporary in
+        try outputs.write(path) { temporary in
             try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
         }
     }
@@ -39,7 +64,9 @@ public enum ResultWriter {
     static func csvField(_ value: FieldValue, column: String) -> String {
         switch value {
         case .string(let s):
-            if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            // RFC 4180: quote fields holding a comma, a quote or a line break (checked on scalars: "\r\n" is
+            // one Character in Swift, equal to neither "\r" nor "\n").
+            if s.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
                 return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
             }
             return s
@@ -62,12 +89,9 @@ public enum ResultWriter {
 
     /// GeoJSON (RFC 7946: WGS84, right-hand winding, 7 decimals) or GeoPackage (in the regions' CRS), one
     /// feature per region with its geometry and the table's columns as properties.
-    public static func writeVector(_ table: ResultTable, regions: RegionSet, to path: String) throws {
-        let driver = try Driver.vectorDriver(forPath: path)
-        guard driver.name == "GeoJSON" || driver.name == "GPKG" || driver.name == "FlatGeobuf" else {
-            throw ExposureError("--output takes .geojson, .gpkg or .fgb (use --csv for a table)", path: path)
-        }
-        try AtomicOutput.write(to: path) { temporary in
+    public static func writeVector(_ table: ResultTable, regions: RegionSet, to path: String, outputs: OutputSet) throws {
+        let driver = try checkVectorFormat(path, role: "--output")
+        try outputs.write(path) { temporary in
             let dataset = try driver.createVector(path: temporary)
             var options: [String] = []
             if driver.name == "GeoJSON" {
@@ -79,15 +103,26 @@ public enum ResultWriter {
                 let isText = table.rows.contains { if case .string = $0[index] { return true } else { return false } }
                 try layer.createField(FieldDefinition(name: column, type: isText ? .string : .real))
             }
-            dataset.beginTransaction()
+            // GeoPackage writes in one transaction (much faster); a failed commit is a failed output.
+            let inTransaction = dataset.beginTransaction()
             for (i, row) in table.rows.enumerated() {
                 var geometry = regions.geometries[i]
                 if let g = geometry { geometry = try g.asMultiPolygon() }
                 try layer.addFeature(values: row, geometry: geometry)
             }
-            try? dataset.commitTransaction()
+            if inTransaction { try dataset.commitTransaction() }
             try dataset.close()
         }
+    }
+
+    /// The vector driver for an output path: GeoJSON, GeoPackage or FlatGeobuf, from the extension.
+    @discardableResult
+    static func checkVectorFormat(_ path: String, role: String) throws -> Driver {
+        let known = ["geojson": "GeoJSON", "json": "GeoJSON", "gpkg": "GPKG", "fgb": "FlatGeobuf"]
+        guard let name = known[(path as NSString).pathExtension.lowercased()] else {
+            throw ExposureError("\(role) takes .geojson, .gpkg or .fgb (use --csv for a table)", path: path)
+        }
+        return try Driver.named(name)
     }
 
     /// `results.geojson` -> `results.manifest.json`.
@@ -95,13 +130,27 @@ public enum ResultWriter {
         (output as NSString).deletingPathExtension + ".manifest.json"
     }
 
-    public static func writeManifest(_ result: AnalysisResult, outputs: [String], commandLine: [String], to path: String) throws {
+    public static func writeManifest(_ result: AnalysisResult, outputs: [String], commandLine: [String], to path: String,
+                                     outputSet: OutputSet) throws {
         let manifest = try Manifest(result, outputs: outputs, commandLine: commandLine)
+        try writeJSON(manifest, to: path, outputs: outputSet)
+    }
+
+    /// Pretty, sorted JSON (a manifest), with temporary names replaced by the outputs' names. A figure that
+    /// is not a finite number is an error, not a file JSON readers reject.
+    static func writeJSON<T: Encodable>(_ value: T, to path: String, outputs: OutputSet) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(manifest)
-        try AtomicOutput.write(to: path) { temporary in
-            try (data + Data("\n".utf8)).write(to: URL(fileURLWithPath: temporary))
+        let data: Data
+        do {
+            data = try encoder.encode(value)
+        } catch let EncodingError.invalidValue(value, context) {
+            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw ExposureError("\(field) is \(value), not a finite number: check the inputs for infinite or huge values", path: path)
+        }
+        let text = outputs.publicText(String(decoding: data, as: UTF8.self))
+        try outputs.write(path) { temporary in
+            try Data((text + "\n").utf8).write(to: URL(fileURLWithPath: temporary))
         }
     }
 }

@@ -52,7 +52,8 @@ struct RunManifest: Encodable {
 
     static func write(file: ScenarioFile, population: RasterInput, census: CensusGridReport?, sets: [ScenarioRun.RegionSetResult],
                       layers: [ScenarioRun.HazardLayer], totals: [(scenario: String, population: Double, aae: Double, aad: Double, pmd: [Double])],
-                      outputs: [String], warnings: [String], timings: [String: Double], commandLine: [String], to path: String) throws {
+                      outputs: [String], warnings: [String], timings: [String: Double], commandLine: [String], to path: String,
+                      outputSet: OutputSet) throws {
         let classes = file.classes
         let manifest = RunManifest(
             tool: "exposure \(ExposureVersionInfo.version)",
@@ -87,11 +88,6 @@ struct RunManifest: Encodable {
                                       pmd: Dictionary(uniqueKeysWithValues: zip(years.map(formatYears), t.pmd)))
             },
             outputs: outputs, warnings: warnings, timingsSeconds: timings)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(manifest)
-        try AtomicOutput.write(to: path) { temporary in
-            try (data + Data("\n".utf8)).write(to: URL(fileURLWithPath: temporary))
-        }
+        try ResultWriter.writeJSON(manifest, to: path, outputs: outputSet)
     }
 }

@@ -1,5 +1,6 @@
 import ExposureCore
 import Foundation
+import GDALSwift
 import Yams
 
 /// A scenario file (YAML): population, regions, hazard classes and named scenarios of hazard rasters by
@@ -62,15 +63,30 @@ public struct ScenarioFile: Sendable {
     public var classes: HazardClasses
     public var hazardBand: Int
     public var scenarios: [Scenario]
+    /// Values that are allowed but look like mistakes (e.g. a sea level of 500 m), naming file and line.
+    public var warnings: [String] = []
+
+    /// Scenario files are a page of text; anything far larger is not one.
+    static let maxBytes = 1 << 20
 
     /// Reads and checks a scenario file.
     public static func load(_ path: String) throws -> ScenarioFile {
+        guard !path.isEmpty else { throw ExposureError("the scenario file name is empty") }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ExposureError("no such file", path: path)
+        }
+        guard !isDirectory.boolValue else { throw ExposureError("is a folder, not a scenario file", path: path) }
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue, size > maxBytes {
+            throw ExposureError("is \(size) bytes: too large for a scenario file (at most \(maxBytes))", path: path)
+        }
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw ExposureError("cannot read the scenario file (\(error.localizedDescription))", path: path)
+            throw ExposureError("cannot read the scenario file (\(OutputSet.reason(error)))", path: path)
         }
+        try YAMLSafety.check(text, path: path)
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: text) else { throw ExposureError("the scenario file is empty", path: path) }
@@ -136,6 +152,41 @@ public struct ScenarioFile: Sendable {
             return value
         }
 
+        /// A whole number in `range`, written as one (`1.5`, `1e20` and `true` are refused).
+        func integer(_ node: Node, _ what: String, in range: ClosedRange<Int>) throws -> Int {
+            guard let scalar = node.scalar else { throw fail(node, "\(what) must be a whole number") }
+            guard let value = Int(scalar.string.trimmingCharacters(in: .whitespaces)) else {
+                throw fail(node, "\(what) must be a whole number (got '\(scalar.string)')")
+            }
+            guard range.contains(value) else {
+                throw fail(node, "\(what) must be between \(range.lowerBound) and \(range.upperBound) (got \(value))")
+            }
+            return value
+        }
+
+        /// A name that becomes part of output file or folder names: no path separators, no leading dot,
+        /// no control characters, so every output stays inside --output-dir.
+        func pathSafeName(_ node: Node, _ what: String) throws -> String {
+            let name = try string(node, what)
+            if name.count > 100 { throw fail(node, "\(what) is longer than 100 characters") }
+            if name.hasPrefix(".") || name.contains("/") || name.contains("\\")
+                || name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                throw fail(node, "\(what) '\(name)' names output files: it may not start with '.' or contain '/', '\\' or control characters")
+            }
+            return name
+        }
+
+        /// A CRS definition PROJ understands.
+        func crs(_ node: Node, _ what: String) throws -> String {
+            let text = try string(node, what)
+            do {
+                _ = try SpatialReference(definition: text)
+            } catch let error as GDALError {
+                throw fail(node, "\(what) '\(text)' is not a CRS PROJ knows (\(error.message))")
+            }
+            return text
+        }
+
         func boolean(_ node: Node, _ what: String) throws -> Bool {
             guard let value = node.bool else { throw fail(node, "\(what) must be true or false") }
             return value
@@ -159,11 +210,12 @@ public struct ScenarioFile: Sendable {
         func file(_ root: Node) throws -> ScenarioFile {
             let top = try mapping(root, "the scenario file", allowed: ["name", "assume_crs", "population", "regions", "hazard", "scenarios"])
             let name = try value(top, "name").map { try string($0, "name") } ?? (path as NSString).lastPathComponent
-            let assumeCRS = try value(top, "assume_crs").map { try string($0, "assume_crs") }
+            let assumeCRS = try value(top, "assume_crs").map { try crs($0, "assume_crs") }
             let population = try self.population(try required(top, "population", in: "the scenario file", at: root))
             let regionsNode = try required(top, "regions", in: "the scenario file", at: root)
             let regions: [Regions]
             if let list = regionsNode.sequence {
+                guard !list.isEmpty else { throw fail(regionsNode, "'regions' lists no region set: give at least one (file, id)") }
                 regions = try list.map { try self.regions($0, labelled: true) }
                 let labels = regions.map(\.label)
                 if Set(labels).count != labels.count { throw fail(regionsNode, "each region set needs its own 'label'") }
@@ -176,17 +228,29 @@ public struct ScenarioFile: Sendable {
                 throw fail(scenariosNode, "'scenarios' must name at least one scenario, e.g. baseline:")
             }
             let scenarios = try scenarioMapping.map { key, value -> Scenario in
-                try scenario(name: try string(key, "a scenario name"), value, keyNode: key)
+                try scenario(name: try pathSafeName(key, "a scenario name"), value, keyNode: key)
             }
-            return ScenarioFile(path: path, name: name, assumeCRS: assumeCRS, population: population, regions: regions,
-                                classes: classes, hazardBand: band, scenarios: scenarios)
+            let names = scenarios.map(\.name)
+            if let repeated = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {
+                throw fail(scenariosNode, "scenario '\(repeated)' is named twice")
+            }
+            var file = ScenarioFile(path: path, name: name, assumeCRS: assumeCRS, population: population, regions: regions,
+                                    classes: classes, hazardBand: band, scenarios: scenarios)
+            for scenario in scenarios {
+                guard case .inundation(let spec) = scenario.source else { continue }
+                for level in [spec.seaLevel] + spec.surge.map({ spec.seaLevel + $0 }) where abs(level) > 100 {
+                    file.warnings.append("\(path):\(scenario.line): scenario '\(scenario.name)' has a water level of \(level) m; check the sea_level and surge (metres in the DEM's datum)")
+                    break
+                }
+            }
+            return file
         }
 
         func population(_ node: Node) throws -> Population {
             let entries = try mapping(node, "population", allowed: ["raster", "band", "census"])
             if let raster = value(entries, "raster") {
                 if value(entries, "census") != nil { throw fail(node, "population takes either 'raster' or 'census', not both") }
-                let band = try value(entries, "band").map { Int(try number($0, "band")) } ?? 1
+                let band = try value(entries, "band").map { try integer($0, "band", in: 1...65_535) } ?? 1
                 return .raster(path: try file(raster, "population raster"), band: band)
             }
             guard let censusNode = value(entries, "census") else { throw fail(node, "population needs 'raster' or 'census'") }
@@ -196,8 +260,12 @@ public struct ScenarioFile: Sendable {
                 layer: try value(c, "layer").map { try string($0, "layer") },
                 count: try string(try required(c, "count", in: "census", at: censusNode), "count"),
                 like: try value(c, "like").map { try file($0, "like") },
-                resolution: try value(c, "resolution").map { try number($0, "resolution") },
-                crs: try value(c, "crs").map { try string($0, "crs") },
+                resolution: try value(c, "resolution").map { node in
+                    let resolution = try number(node, "resolution")
+                    guard resolution > 0 else { throw fail(node, "resolution must be a positive cell size (got \(resolution))") }
+                    return resolution
+                },
+                crs: try value(c, "crs").map { try crs($0, "crs") },
                 mask: try value(c, "mask").map { try file($0, "mask") })
             if census.like == nil && (census.resolution == nil || census.crs == nil) {
                 throw fail(censusNode, "census needs 'like' (a raster), or 'resolution' and 'crs'")
@@ -208,7 +276,10 @@ public struct ScenarioFile: Sendable {
         func regions(_ node: Node, labelled: Bool) throws -> Regions {
             let r = try mapping(node, "regions", allowed: ["file", "layer", "id", "name", "label", "dissolve"])
             let id = try string(try required(r, "id", in: "regions", at: node), "id")
-            let label = try value(r, "label").map { try string($0, "label") } ?? (labelled ? id : "regions")
+            let label = try value(r, "label").map { try pathSafeName($0, "label") } ?? (labelled ? id : "regions")
+            if value(r, "label") == nil, labelled, id.hasPrefix(".") || id.contains("/") || id.contains("\\") {
+                throw fail(node, "this region set needs a 'label' (its id field '\(id)' cannot name a folder)")
+            }
             return Regions(file: try file(try required(r, "file", in: "regions", at: node), "regions file"),
                            layer: try value(r, "layer").map { try string($0, "layer") }, id: id,
                            name: try value(r, "name").map { try string($0, "name") }, label: label,
@@ -217,7 +288,7 @@ public struct ScenarioFile: Sendable {
 
         func hazard(_ node: Node) throws -> (HazardClasses, Int) {
             let h = try mapping(node, "hazard", allowed: ["preset", "classes", "rates", "band", "unit"])
-            let band = try value(h, "band").map { Int(try number($0, "band")) } ?? 1
+            let band = try value(h, "band").map { try integer($0, "band", in: 1...65_535) } ?? 1
             let rates = try value(h, "rates").map { try numbers($0, "rates") }
             do {
                 if let presetNode = value(h, "preset") {
@@ -287,6 +358,65 @@ public struct ScenarioFile: Sendable {
                 return (try ReturnPeriods(years), values)
             } catch let error as ExposureError {
                 throw fail(node, error.message)
+            }
+        }
+    }
+}
+
+/// Checks a YAML text before Yams composes it: no anchors or aliases (an alias "bomb" expands without bound,
+/// and Yams hashes whole keys to find duplicates) and no deep nesting (composition recurses). Scenario files
+/// need neither. The scan skips quoted text and comments; `&` and `*` count only where a YAML node starts.
+enum YAMLSafety {
+    static let maxFlowDepth = 32
+    static let maxIndentation = 256
+
+    static func check(_ text: String, path: String) throws {
+        var depth = 0
+        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let characters = Array(line.unicodeScalars)
+            let indentation = characters.prefix { $0 == " " || $0 == "\t" }.count
+            if indentation > maxIndentation {
+                throw ExposureError("nested too deeply (indented \(indentation) columns)", path: "\(path):\(number + 1)")
+            }
+            var quote: Unicode.Scalar?
+            var previous: Unicode.Scalar = " "
+            var index = 0
+            // Where a node may start: line start, after "- ", ": ", "? ", "[", "{", ",".
+            var nodeStart = true
+            while index < characters.count {
+                let c = characters[index]
+                if let open = quote {
+                    if c == open {
+                        if open == "'" && index + 1 < characters.count && characters[index + 1] == "'" { index += 1 } else { quote = nil }
+                    } else if c == "\\" && open == "\"" {
+                        index += 1
+                    }
+                } else if c == "#" && (previous == " " || previous == "\t" || index == 0) {
+                    break
+                } else if c == "\"" || c == "'" {
+                    if nodeStart { quote = c }
+                    nodeStart = false
+                } else if (c == "&" || c == "*") && nodeStart {
+                    throw ExposureError("anchors and aliases (&name, *name) are not allowed in scenario files; write each value out (or quote text that starts with \(c))", path: "\(path):\(number + 1)")
+                } else if c == "[" || c == "{" {
+                    depth += 1
+                    if depth > maxFlowDepth { throw ExposureError("nested too deeply (more than \(maxFlowDepth) brackets)", path: "\(path):\(number + 1)") }
+                    nodeStart = true
+                } else if c == "]" || c == "}" {
+                    depth = max(0, depth - 1)
+                    nodeStart = false
+                } else if c == "," {
+                    nodeStart = depth > 0
+                } else if c == " " || c == "\t" {
+                    if previous == ":" || previous == "-" || previous == "?" { nodeStart = true }
+                } else if c == "!" && nodeStart {
+                    // A tag: the node starts after it.
+                    while index + 1 < characters.count && characters[index + 1] != " " { index += 1 }
+                } else {
+                    nodeStart = false
+                }
+                previous = c
+                index += 1
             }
         }
     }

@@ -36,13 +36,67 @@ public enum ScenarioRun {
         public let totals: [(scenario: String, population: Double, aae: Double, aad: Double, pmd: [Double])]
     }
 
+    /// Every file a scenario file reads.
+    public static func inputs(of file: ScenarioFile) -> [String] {
+        var paths = [file.path]
+        switch file.population {
+        case .raster(let path, _): paths.append(path)
+        case .census(let census): paths += [census.file] + [census.like, census.mask].compactMap { $0 }
+        }
+        paths += file.regions.map(\.file)
+        for scenario in file.scenarios {
+            switch scenario.source {
+            case .rasters(let list): paths += list
+            case .inundation(let spec): paths += [spec.dem] + [spec.seaMask].compactMap { $0 }
+            }
+        }
+        return paths
+    }
+
+    /// The output folder's layout: the gridded census, generated hazards, per region set its tables.
+    struct Layout {
+        let directory: String
+        let file: ScenarioFile
+
+        func path(_ components: String...) -> String {
+            components.reduce(directory) { ($0 as NSString).appendingPathComponent($1) }
+        }
+        var populationRaster: String { path("population.tif") }
+        var hazardsFolder: String { path("hazards") }
+        func hazard(scenario: String, years: Double) -> String { path("hazards", "\(scenario)_rp\(formatYears(years)).tif") }
+        func folder(ofSet label: String) -> String { file.regions.count == 1 ? directory : path(label) }
+        func tables(ofSet label: String) -> [String] {
+            ["by_return_period.csv", "annual.csv", "regions.geojson"].map { (folder(ofSet: label) as NSString).appendingPathComponent($0) }
+        }
+        var manifest: String { path("run.json") }
+    }
+
+    /// Declares every output of the run (before any work starts, so a conflict stops it at once) and
+    /// creates the folders they go in (removed again if the run fails).
+    public static func declareOutputs(of file: ScenarioFile, in outputs: OutputSet, directory: String) throws {
+        let layout = Layout(directory: directory, file: file)
+        if case .census = file.population { try outputs.add(layout.populationRaster, role: "the gridded census") }
+        for scenario in file.scenarios {
+            guard case .inundation = scenario.source else { continue }
+            try outputs.createFolder(layout.hazardsFolder)
+            for years in scenario.returnPeriods.years {
+                try outputs.add(layout.hazard(scenario: scenario.name, years: years), role: "the inundation of '\(scenario.name)'")
+            }
+        }
+        for set in file.regions {
+            try outputs.createFolder(layout.folder(ofSet: set.label))
+            for path in layout.tables(ofSet: set.label) { try outputs.add(path, role: "an output of region set '\(set.label)'") }
+        }
+        try outputs.add(layout.manifest, role: "run.json")
+    }
+
     public static func run(_ file: ScenarioFile, outputDirectory: String, threads: Int, commandLine: [String],
-                           progress: TerminalProgress? = nil) throws -> Report {
+                           outputs outputSet: OutputSet, progress: TerminalProgress? = nil) throws -> Report {
         let start = Date()
         var timings: [String: Double] = [:]
         func lap(_ name: String, since: Date) { timings[name] = (Date().timeIntervalSince(since) * 1000).rounded() / 1000 }
-        var warnings: [String] = []
-        try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
+        var warnings: [String] = file.warnings
+        let layout = Layout(directory: outputDirectory, file: file)
 
         // Population: a raster, or census counts gridded first.
         var census: CensusGridReport?
@@ -53,18 +107,18 @@ public enum ScenarioRun {
             populationBand = band
         case .census(let spec):
             let gridStart = Date()
-            var options = CensusGridOptions(censusPath: spec.file, countField: spec.count,
-                                            outputPath: (outputDirectory as NSString).appendingPathComponent("population.tif"))
+            var options = CensusGridOptions(censusPath: spec.file, countField: spec.count, outputPath: layout.populationRaster)
             options.layer = spec.layer
             options.likePath = spec.like
             options.resolution = spec.resolution
             options.crs = spec.crs
             options.maskPath = spec.mask
             options.assumeCRS = file.assumeCRS
-            let report = try CensusGridding.run(options)
+            let report = try CensusGridding.run(options, outputs: outputSet)
             warnings += report.warnings
             census = report
-            populationPath = options.outputPath
+            // Read back from where it was written; it is renamed into place with the other outputs.
+            populationPath = try outputSet.temporaryPath(for: options.outputPath)
             populationBand = 1
             lap("census_to_grid", since: gridStart)
         }
@@ -81,7 +135,7 @@ public enum ScenarioRun {
             sets.append((spec, regions))
         }
         let shapes = sets.flatMap { $0.regions.polygons.map { RegionShape(polygons: $0, grid: population.grid) } }
-        if shapes.allSatisfy({ $0.cellWindow.isEmpty }) {
+        if shapes.isEmpty || shapes.allSatisfy({ $0.cellWindow.isEmpty }) {
             throw ExposureError("no region overlaps the population grid", path: file.regions[0].file)
         }
 
@@ -96,17 +150,16 @@ public enum ScenarioRun {
                 paths = list
                 generated = list.map { _ in nil }
             case .inundation(let spec):
-                let folder = (outputDirectory as NSString).appendingPathComponent("hazards")
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
                 var options = InundationOptions(demPath: spec.dem, seaLevel: spec.seaLevel, outputPath: "")
                 options.seaEdges = spec.seaEdges
                 options.seaMaskPath = spec.seaMask
                 options.assumeCRS = file.assumeCRS
                 let levels = zip(scenario.returnPeriods.years, spec.surge).map { years, surge in
-                    (spec.seaLevel + surge, (folder as NSString).appendingPathComponent("\(scenario.name)_rp\(formatYears(years)).tif"))
+                    (spec.seaLevel + surge, layout.hazard(scenario: scenario.name, years: years))
                 }
-                _ = try InundationMapping.run(options, levels: levels)
-                paths = levels.map(\.1)
+                let reports = try InundationMapping.run(options, levels: levels, outputs: outputSet)
+                warnings += reports.flatMap(\.warnings)
+                paths = try levels.map { try outputSet.temporaryPath(for: $0.1) }
                 generated = levels.map { (spec.dem, $0.0) }
             }
             for (p, path) in paths.enumerated() {
@@ -175,14 +228,14 @@ public enum ScenarioRun {
         // Outputs.
         let writeStart = Date()
         var outputs: [String] = []
+        if case .census = file.population { outputs.append(layout.populationRaster) }
+        for layer in layers where layer.generated != nil { outputs.append(outputSet.publicText(layer.input.path)) }
         for set in results {
-            let folder = results.count == 1 ? outputDirectory : (outputDirectory as NSString).appendingPathComponent(set.label)
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            func path(_ name: String) -> String { (folder as NSString).appendingPathComponent(name) }
-            try ResultWriter.writeCSV(byReturnPeriodTable(set, file: file), to: path("by_return_period.csv"))
-            try ResultWriter.writeCSV(annualTable(set, file: file), to: path("annual.csv"))
-            try ResultWriter.writeVector(regionsTable(set, file: file), regions: set.regions, to: path("regions.geojson"))
-            outputs += [path("by_return_period.csv"), path("annual.csv"), path("regions.geojson")]
+            let paths = layout.tables(ofSet: set.label)
+            try ResultWriter.writeCSV(byReturnPeriodTable(set, file: file), to: paths[0], outputs: outputSet)
+            try ResultWriter.writeCSV(annualTable(set, file: file), to: paths[1], outputs: outputSet)
+            try ResultWriter.writeVector(regionsTable(set, file: file), regions: set.regions, to: paths[2], outputs: outputSet)
+            outputs += paths
         }
         lap("writing", since: writeStart)
 
@@ -193,12 +246,13 @@ public enum ScenarioRun {
             return (scenario.name, set.populations.reduce(0, +), scenario.returnPeriods.averageAnnual(exposed),
                     scenario.returnPeriods.averageAnnual(displaced), displaced)
         }
-        let runJSON = (outputDirectory as NSString).appendingPathComponent("run.json")
+        let runJSON = layout.manifest
         outputs.append(runJSON)
+        warnings = warnings.map(outputSet.publicText)
         timings["total"] = (Date().timeIntervalSince(start) * 1000).rounded() / 1000
         try RunManifest.write(file: file, population: population, census: census, sets: results, layers: layers,
                               totals: totals, outputs: outputs, warnings: warnings, timings: timings,
-                              commandLine: commandLine, to: runJSON)
+                              commandLine: commandLine, to: runJSON, outputSet: outputSet)
         return Report(file: file, outputDirectory: outputDirectory, sets: results, outputs: outputs, warnings: warnings,
                       seconds: Date().timeIntervalSince(start), totals: totals)
     }

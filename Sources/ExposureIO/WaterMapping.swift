@@ -26,11 +26,13 @@ public struct WaterReport: Sendable {
     public let threshold: Double
     public let waterPixels: Int
     public let validPixels: Int
+    /// What looks wrong (no water at all, every pixel water), naming the scene.
+    public let warnings: [String]
     public var waterShare: Double { validPixels > 0 ? Double(waterPixels) / Double(validPixels) : 0 }
 }
 
 public enum WaterMapping {
-    public static func run(_ options: WaterOptions) throws -> WaterReport {
+    public static func run(_ options: WaterOptions, outputs: OutputSet) throws -> WaterReport {
         let scene = try SceneReader(path: options.imagePath, assumeCRS: options.assumeCRS)
         let index = try computeIndex(scene, options.index, options.layout)
         let threshold = try options.threshold.resolve(index, what: "the \(options.index.rawValue.uppercased()) of \(options.imagePath)")
@@ -43,9 +45,9 @@ public enum WaterMapping {
             "WATER_PIXELS": String(water), "VALID_PIXELS": String(valid), "SOURCE": (options.imagePath as NSString).lastPathComponent,
         ]
         try writeMask(mask, grid: scene.grid, crs: scene.crs, description: "water (1 water, 0 land, 255 no data)",
-                      metadata: metadata, to: options.outputPath)
+                      metadata: metadata, to: options.outputPath, outputs: outputs)
         if let indexPath = options.indexOutputPath {
-            try AtomicOutput.write(to: indexPath) { temporary in
+            try outputs.write(indexPath) { temporary in
                 let writer = try GridRasterWriter(path: temporary, grid: scene.grid, crs: scene.crs, type: .float32, noData: -9999,
                                                   description: options.index.rawValue.uppercased(), unit: "", metadata: metadata)
                 try writer.write(scene.grid.fullWindow, values: index.map { $0.isNaN ? -9999 : $0 })
@@ -63,31 +65,39 @@ public enum WaterMapping {
             }
             let distances = DistanceTransform.distances(target: mask.map { $0 == MaskValue.yes }, width: scene.grid.width,
                                                         height: scene.grid.height, cellWidth: cellWidth, cellHeight: cellHeight)
-            try AtomicOutput.write(to: distancePath) { temporary in
+            try outputs.write(distancePath) { temporary in
                 let writer = try GridRasterWriter(path: temporary, grid: scene.grid, crs: scene.crs, type: .float32, noData: -9999,
                                                   description: "distance to water", unit: "m", metadata: metadata)
                 try writer.write(scene.grid.fullWindow, values: distances.map { $0.isFinite ? $0 : -9999 })
                 try writer.close()
             }
         }
-        return WaterReport(threshold: threshold, waterPixels: water, validPixels: valid)
+        var warnings: [String] = []
+        if water == 0 {
+            warnings.append("\(options.imagePath): no pixel is water at threshold \(threshold); check the bands (--sensor, --bands) and the threshold")
+        } else if water == valid {
+            warnings.append("\(options.imagePath): every valid pixel is water at threshold \(threshold); check the bands (--sensor, --bands) and the threshold")
+        }
+        return WaterReport(threshold: threshold, waterPixels: water, validPixels: valid, warnings: warnings)
     }
 
     /// Writes a spectral index of a scene (Float32, nodata -9999) and returns its valid pixel count and range.
     public static func writeIndex(imagePath: String, layout: BandLayout, index: SpectralIndex, assumeCRS: String?,
-                                  to path: String) throws -> (valid: Int, min: Float, max: Float) {
+                                  to path: String, outputs: OutputSet) throws -> (valid: Int, min: Float, max: Float, warnings: [String]) {
         let scene = try SceneReader(path: imagePath, assumeCRS: assumeCRS)
         let values = try computeIndex(scene, index, layout)
         let metadata = ["INDEX": index.rawValue, "INDEX_FORMULA": index.formula, "BANDS": layout.description,
                         "SOURCE": (imagePath as NSString).lastPathComponent]
-        try AtomicOutput.write(to: path) { temporary in
+        try outputs.write(path) { temporary in
             let writer = try GridRasterWriter(path: temporary, grid: scene.grid, crs: scene.crs, type: .float32, noData: -9999,
                                               description: index.rawValue.uppercased(), unit: "", metadata: metadata)
             try writer.write(scene.grid.fullWindow, values: values.map { $0.isNaN ? -9999 : $0 })
             try writer.close()
         }
         let valid = values.filter { !$0.isNaN }
-        return (valid.count, valid.min() ?? .nan, valid.max() ?? .nan)
+        let warnings = valid.isEmpty
+            ? ["\(imagePath): no pixel has a valid \(index.rawValue.uppercased()) (the bands are nodata, zero or saturated everywhere)"] : []
+        return (valid.count, valid.min() ?? .nan, valid.max() ?? .nan, warnings)
     }
 
     static func computeIndex(_ scene: SceneReader, _ index: SpectralIndex, _ layout: BandLayout) throws -> [Float] {
@@ -105,8 +115,9 @@ public enum WaterMapping {
     }
 
     /// A 0/1/255 mask GeoTIFF (nodata 255).
-    static func writeMask(_ mask: [UInt8], grid: Grid, crs: SpatialReference, description: String, metadata: [String: String], to path: String) throws {
-        try AtomicOutput.write(to: path) { temporary in
+    static func writeMask(_ mask: [UInt8], grid: Grid, crs: SpatialReference, description: String, metadata: [String: String], to path: String,
+                          outputs: OutputSet) throws {
+        try outputs.write(path) { temporary in
             let writer = try GridRasterWriter(path: temporary, grid: grid, crs: crs, type: .byte, noData: Double(MaskValue.noData),
                                               description: description, unit: "", metadata: metadata)
             try writer.write(grid.fullWindow, values: mask)

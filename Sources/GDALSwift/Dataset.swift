@@ -34,6 +34,7 @@ public final class Dataset {
 
     /// Opens `path` (any GDAL path: a file, `/vsizip/...`, `/vsicurl/...`, `NETCDF:"f.nc":var`, ...).
     public static func open(_ path: String, kinds: Kinds = .any, update: Bool = false) throws -> Dataset {
+        guard !path.isEmpty else { throw GDALError(path: nil, message: "the file name is empty") }
         var flags = kinds.rawValue | UInt32(GDAL_OF_VERBOSE_ERROR)
         if update { flags |= UInt32(GDAL_OF_UPDATE) }
         let handle = try GDALCall.handle(path, "open") {

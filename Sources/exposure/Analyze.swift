@@ -68,7 +68,7 @@ extension Exposure {
         @Option(help: "CRS for inputs that have none (EPSG:4326, WKT, PROJ string).")
         var assumeCrs: String?
 
-        @Option(help: "Vector output: .geojson (RFC 7946) or .gpkg, one feature per region.")
+        @Option(help: "Vector output: .geojson (RFC 7946), .gpkg or .fgb, one feature per region.")
         var output: String?
 
         @Option(help: "CSV output, one row per region.")
@@ -86,7 +86,9 @@ extension Exposure {
             }
             if hazard != nil && classes == nil && preset == nil { throw ValidationError("--hazard needs --classes or --preset") }
             if classes != nil && preset != nil { throw ValidationError("give either --classes or --preset, not both") }
-            if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+            try InputPolicy.threads(threads)
+            try InputPolicy.band(populationBand, option: "--population-band")
+            try InputPolicy.band(band, option: "--band")
         }
 
         func run() throws {
@@ -101,8 +103,14 @@ extension Exposure {
             options.assumeCRS = assumeCrs
             options.classes = try parseClasses()
             let progress = TerminalProgress(label: "analyze", quiet: common.quiet)
-            let result = try ExposureAnalysis.run(options, progress: progress)
-            let written = try ResultWriter.writeAll(result, vector: output, csv: csv, commandLine: CommandLine.arguments)
+            let (result, written) = try OutputSet.producing(
+                inputs: [population, regions, hazard],
+                declare: { try ResultWriter.declare(vector: output, csv: csv, in: $0) },
+                work: { outputs in
+                    let result = try ExposureAnalysis.run(options, progress: progress)
+                    return (result, try ResultWriter.writeAll(result, vector: output, csv: csv, commandLine: CommandLine.arguments,
+                                                              outputs: outputs))
+                })
             Summary.report(result, written: written, quiet: common.quiet)
         }
 

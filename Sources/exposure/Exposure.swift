@@ -33,10 +33,14 @@ struct Exposure: ParsableCommand {
             fail(error.description)
         } catch let error as ImageryError {
             fail(error.description)
+        } catch let error as ExitCode {
+            Exposure.exit(withError: error)
         } catch {
-            // Usage mistakes: ArgumentParser's message and usage, but starting "error:" like every other error.
             let code = exitCode(for: error)
             if code == .success { exit(withError: error) }
+            // Anything else that is not a usage mistake (a Foundation error): its reason in plain words.
+            if code != .validationFailure { fail(OutputSet.reason(error)) }
+            // Usage mistakes: ArgumentParser's message and usage, but starting "error:" like every other error.
             var message = fullMessage(for: error)
             if message.hasPrefix("Error: ") { message = "error: " + message.dropFirst("Error: ".count) }
             writeToStandardError(message + "\n")

@@ -27,7 +27,10 @@ struct ExposureStepOptions: ParsableArguments {
     @Option(help: "Exposure per region as CSV.")
     var csv: String?
 
-    var isRequested: Bool { population != nil || regions != nil }
+    /// Any option of the step given means the step is asked for (and then needs the others).
+    var isRequested: Bool {
+        population != nil || regions != nil || regionId != nil || regionName != nil || layer != nil || exposureOutput != nil || csv != nil
+    }
 
     func validate() throws {
         guard isRequested else { return }
@@ -113,12 +116,24 @@ extension Exposure {
 
         @OptionGroup var people: ExposureStepOptions
 
+        @Option(help: "Worker threads for the exposure step (default: all cores).")
+        var threads: Int?
+
         @OptionGroup var common: CommonOptions
 
         func validate() throws {
             guard kind == "optical" || kind == "sar" else { throw ValidationError("--kind takes optical or sar") }
-            if speckleWindow < 1 || speckleWindow % 2 == 0 { throw ValidationError("--speckle-window must be an odd number of pixels") }
+            if speckleWindow < 1 || speckleWindow % 2 == 0 || speckleWindow > 101 {
+                throw ValidationError("--speckle-window must be an odd number of pixels from 1 to 101")
+            }
             if minPixels < 1 { throw ValidationError("--min-pixels must be at least 1") }
+            if !(looks.isFinite && looks > 0) { throw ValidationError("--looks must be a positive number (got \(looks))") }
+            if !(maxSlope.isFinite && maxSlope > 0 && maxSlope <= 90) {
+                throw ValidationError("--max-slope must be an angle in degrees, above 0 and at most 90 (got \(maxSlope))")
+            }
+            if !waterDb.isFinite { throw ValidationError("--water-db must be a number of decibels (got \(waterDb))") }
+            try InputPolicy.band(sarBand, option: "--sar-band")
+            try InputPolicy.threads(threads)
         }
 
         func run() throws {
@@ -145,23 +160,41 @@ extension Exposure {
             options.assumeCRS = assumeCrs
             if options.kind == .optical && options.layout == nil { throw ExposureError("optical scenes need --sensor or --bands") }
 
-            let report = try FloodMapping.run(options)
+            let people = self.people
+            let (report, result, written) = try OutputSet.producing(
+                inputs: [before, after, dem, people.population, people.regions],
+                declare: { outputs in
+                    try outputs.add(output, role: "--output")
+                    if people.isRequested {
+                        try ResultWriter.declare(vector: people.exposureOutput, csv: people.csv, in: outputs,
+                                                 vectorRole: "--exposure-output")
+                    }
+                },
+                work: { outputs -> (FloodExtentReport, AnalysisResult?, [String]) in
+                    let report = try FloodMapping.run(options, outputs: outputs)
+                    guard people.isRequested, let population = people.population, let regions = people.regions,
+                          let regionId = people.regionId else { return (report, nil, [output]) }
+                    var analysis = AnalysisOptions(populationPath: population, regionsPath: regions, idField: regionId,
+                                                   threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+                    analysis.layer = people.layer
+                    analysis.nameField = people.regionName
+                    // The mask is read where it was written; it is put in place with the tables.
+                    analysis.hazardPath = try outputs.temporaryPath(for: output)
+                    analysis.classes = try HazardPreset.named("flood-extent").classes
+                    analysis.assumeCRS = assumeCrs
+                    let result = try ExposureAnalysis.run(analysis, progress: TerminalProgress(label: "people", quiet: common.quiet))
+                        .mappingWarnings(outputs.publicText)
+                    let written = try ResultWriter.writeAll(result, vector: people.exposureOutput, csv: people.csv,
+                                                            commandLine: CommandLine.arguments, outputs: outputs)
+                    return (report, result, [output] + written)
+                })
+            if !common.quiet { for warning in report.warnings { writeToStandardError("warning: \(warning)\n") } }
             let d = report.detection
             let thresholds = d.thresholds.sorted { $0.key < $1.key }.map { "\($0.key) \(String(format: "%.4f", $0.value))" }.joined(separator: ", ")
             let share = String(format: "%.2f %%, %.3f km²", report.floodedShare * 100, report.floodedArea / 1e6)
             writeToStandardError("thresholds: \(thresholds)\nflooded \(d.flooded) of \(d.valid) valid pixels (\(share)); removed: "
                 + "\(d.removedAsPermanentWater) permanent water, \(d.removedAsSteep) steep, \(d.removedAsSmall) in groups under \(minPixels) pixels\n")
-            guard people.isRequested, let population = people.population, let regions = people.regions, let regionId = people.regionId else { return }
-            var analysis = AnalysisOptions(populationPath: population, regionsPath: regions, idField: regionId,
-                                           threads: ProcessInfo.processInfo.activeProcessorCount)
-            analysis.layer = people.layer
-            analysis.nameField = people.regionName
-            analysis.hazardPath = output
-            analysis.classes = try HazardPreset.named("flood-extent").classes
-            analysis.assumeCRS = assumeCrs
-            let result = try ExposureAnalysis.run(analysis, progress: TerminalProgress(label: "people", quiet: common.quiet))
-            let written = try ResultWriter.writeAll(result, vector: people.exposureOutput, csv: people.csv, commandLine: CommandLine.arguments)
-            Summary.report(result, written: written, quiet: common.quiet)
+            if let result { Summary.report(result, written: written.filter { $0 != output }, quiet: common.quiet) }
         }
     }
 }

@@ -55,6 +55,9 @@ extension Exposure {
         func validate() throws {
             if like == nil && (resolution == nil || crs == nil) { throw ValidationError("give --like, or --resolution and --crs") }
             if like != nil && (resolution != nil || crs != nil) { throw ValidationError("give either --like or --resolution and --crs") }
+            if let resolution, !(resolution.isFinite && resolution > 0) {
+                throw ValidationError("--resolution must be a positive cell size (got \(resolution))")
+            }
         }
 
         func run() throws {
@@ -66,7 +69,9 @@ extension Exposure {
             options.crs = crs
             options.maskPath = mask
             options.assumeCRS = assumeCrs
-            let report = try CensusGridding.run(options, progress: TerminalProgress(label: "grid", quiet: common.quiet))
+            let report = try OutputSet.producing(
+                inputs: [census, like, mask], declare: { try $0.add(output, role: "--output") },
+                work: { try CensusGridding.run(options, outputs: $0, progress: TerminalProgress(label: "grid", quiet: common.quiet)) })
             if !common.quiet {
                 for warning in report.warnings { writeToStandardError("warning: \(warning)\n") }
                 writeToStandardError("\(report.polygonCount) polygons, \(String(format: "%.1f", report.censusTotal)) people; grid "
@@ -111,6 +116,10 @@ extension Exposure {
 
         @OptionGroup var common: CommonOptions
 
+        func validate() throws {
+            if !seaLevel.isFinite { throw ValidationError("--sea-level must be a number of metres (got \(seaLevel))") }
+        }
+
         func run() throws {
             common.configureLogging()
             var options = InundationOptions(demPath: dem, seaLevel: seaLevel, outputPath: output)
@@ -122,8 +131,11 @@ extension Exposure {
                 }
                 return edge
             })
-            let report = try InundationMapping.run(options)
+            let report = try OutputSet.producing(
+                inputs: [dem, sea], declare: { try $0.add(output, role: "--output") },
+                work: { try InundationMapping.run(options, outputs: $0) })
             if !common.quiet {
+                for warning in report.warnings { writeToStandardError("warning: \(warning)\n") }
                 writeToStandardError("\(report.floodedCells) of \(report.grid.cellCount) cells flooded, deepest "
                     + "\(String(format: "%.2f", report.maxDepth)) m; wrote \(output)\n")
             }

@@ -37,12 +37,23 @@ extension Exposure {
 
         @OptionGroup var common: CommonOptions
 
+        func validate() throws {
+            try InputPolicy.threads(threads)
+            if outputDir.isEmpty { throw ValidationError("--output-dir is an empty path") }
+        }
+
         func run() throws {
             common.configureLogging()
             let scenarios = try ScenarioFile.load(file)
-            let report = try ScenarioRun.run(
-                scenarios, outputDirectory: outputDir, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
-                commandLine: CommandLine.arguments, progress: TerminalProgress(label: "run", quiet: common.quiet))
+            let report = try OutputSet.producing(
+                inputs: ScenarioRun.inputs(of: scenarios), root: outputDir,
+                declare: { try ScenarioRun.declareOutputs(of: scenarios, in: $0, directory: outputDir) },
+                work: { outputs in
+                    try ScenarioRun.run(
+                        scenarios, outputDirectory: outputDir, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
+                        commandLine: CommandLine.arguments, outputs: outputs,
+                        progress: TerminalProgress(label: "run", quiet: common.quiet))
+                })
             guard !common.quiet else { return }
             for warning in report.warnings { writeToStandardError("warning: \(warning)\n") }
             var lines = ["\(scenarios.name): \(report.sets.map { "\($0.regions.count) \($0.label)" }.joined(separator: ", "))"]

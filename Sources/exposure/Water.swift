@@ -84,9 +84,17 @@ extension Exposure {
             options.indexOutputPath = indexOutput
             options.distanceOutputPath = distanceOutput
             options.assumeCRS = assumeCrs
-            let report = try WaterMapping.run(options)
+            let report = try OutputSet.producing(
+                inputs: [image],
+                declare: { outputs in
+                    try outputs.add(output, role: "--output")
+                    if let indexOutput { try outputs.add(indexOutput, role: "--index-output") }
+                    if let distanceOutput { try outputs.add(distanceOutput, role: "--distance-output") }
+                },
+                work: { try WaterMapping.run(options, outputs: $0) })
+            if !common.quiet { for warning in report.warnings { writeToStandardError("warning: \(warning)\n") } }
             // The threshold is part of the result: printed even with --quiet.
-            let method = threshold == "otsu" ? "Otsu" : "fixed"
+            let method = options.threshold == .otsu ? "Otsu" : "fixed"
             writeToStandardError("\(options.index.rawValue.uppercased()) threshold \(String(format: "%.4f", report.threshold)) (\(method)); "
                 + "water \(String(format: "%.2f", report.waterShare * 100)) % of \(report.validPixels) valid pixels (\(report.waterPixels) pixels)\n")
         }
@@ -122,7 +130,11 @@ extension Exposure {
             common.configureLogging()
             let chosen = try bandOptions.spectralIndex(waterOnly: false)
             guard let layout = try bandOptions.layout() else { throw ExposureError("give --sensor or --bands") }
-            let result = try WaterMapping.writeIndex(imagePath: image, layout: layout, index: chosen, assumeCRS: assumeCrs, to: output)
+            let result = try OutputSet.producing(
+                inputs: [image], declare: { try $0.add(output, role: "--output") },
+                work: { try WaterMapping.writeIndex(imagePath: image, layout: layout, index: chosen, assumeCRS: assumeCrs,
+                                                    to: output, outputs: $0) })
+            if !common.quiet { for warning in result.warnings { writeToStandardError("warning: \(warning)\n") } }
             if !common.quiet {
                 writeToStandardError("\(chosen.rawValue.uppercased()) = \(chosen.formula): \(result.valid) valid pixels, "
                     + "from \(String(format: "%.4f", result.min)) to \(String(format: "%.4f", result.max)); wrote \(output)\n")

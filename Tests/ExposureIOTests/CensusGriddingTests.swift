@@ -16,7 +16,9 @@ import Testing
         var options = CensusGridOptions(censusPath: Self.olinda.appendingPathComponent("olinda1.shp").path, countField: "V014",
                                         outputPath: dir.path("population.tif"))
         options.likePath = Self.olinda.appendingPathComponent("L7_ETMs.tif").path
-        let report = try CensusGridding.run(options)
+        let report = try OutputSet.producing(inputs: [options.censusPath, options.likePath],
+                                             declare: { try $0.add(options.outputPath, role: "output") },
+                                             work: { try CensusGridding.run(options, outputs: $0) })
         #expect(report.polygonCount == 470)
         #expect(report.censusTotal == 377_779)
 

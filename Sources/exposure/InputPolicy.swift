@@ -1,0 +1,19 @@
+import ArgumentParser
+
+/// Range checks shared by the commands' `validate()`: a wrong value stops the command before any work,
+/// naming the option.
+enum InputPolicy {
+    /// At most this many worker threads: more than any laptop or node has, few enough to never exhaust the process.
+    static let maxThreads = 1024
+
+    static func threads(_ threads: Int?) throws {
+        guard let threads else { return }
+        guard (1...maxThreads).contains(threads) else {
+            throw ValidationError("--threads must be between 1 and \(maxThreads) (got \(threads))")
+        }
+    }
+
+    static func band(_ band: Int, option: String) throws {
+        guard (1...65_535).contains(band) else { throw ValidationError("\(option) must be a band number, 1 or more (got \(band))") }
+    }
+}
