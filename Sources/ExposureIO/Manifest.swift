@@ -16,16 +16,17 @@ struct Manifest: Encodable {
         /// The dataset's other files (a shapefile's .dbf, .shx, .prj; an .aux.xml) with their SHA-256.
         let sidecarSHA256: [String: String]
 
-        init(role: String, path: String, crs: String, epsg: Int?, details: [String: String]) {
+        /// Throws when a file of the input cannot be read: a manifest never records a missing checksum.
+        init(role: String, path: String, crs: String, epsg: Int?, details: [String: String]) throws {
             self.role = role
             self.path = path
             self.bytes = Manifest.size(path)
-            self.sha256 = Manifest.checksum(path)
+            self.sha256 = try Manifest.checksum(path)
             self.crs = crs
             self.epsg = epsg
             self.details = details
             var sidecars: [String: String] = [:]
-            for file in Manifest.sidecars(of: path) { sidecars[file] = Manifest.checksum(file) }
+            for file in Manifest.sidecars(of: path) { sidecars[file] = try Manifest.checksum(file) }
             self.sidecarSHA256 = sidecars
         }
     }
@@ -70,7 +71,7 @@ struct Manifest: Encodable {
         gdalVersion = GDALEnvironment.gdalVersion
         projVersion = GDALEnvironment.projVersion
         var inputs = [try Manifest.raster(result.population, role: "population")]
-        inputs.append(Input(
+        inputs.append(try Input(
             role: "regions", path: result.regions.path, crs: result.regions.spatialReference.name,
             epsg: result.regions.spatialReference.epsgCode,
             details: ["layer": result.regions.layerName, "idField": result.regions.idField ?? "",
@@ -118,7 +119,7 @@ struct Manifest: Encodable {
         ]
         if input.scale != 1 || input.offset != 0 { details["scaleOffset"] = "\(input.scale),\(input.offset)" }
         if input.crsWasAssumed { details["crsAssumed"] = "yes (--assume-crs)" }
-        return Input(role: role, path: input.path, crs: input.crsName, epsg: input.epsg, details: details)
+        return try Input(role: role, path: input.path, crs: input.crsName, epsg: input.epsg, details: details)
     }
 
     static func size(_ path: String) -> Int? {
@@ -132,11 +133,12 @@ struct Manifest: Encodable {
         return dataset.fileList().filter { URL(fileURLWithPath: $0).standardizedFileURL.path != main }
     }
 
-    /// SHA-256 of a plain file; nil for GDAL virtual paths (/vsizip/, /vsicurl/, NETCDF:...).
-    static func checksum(_ path: String) -> String? {
+    /// SHA-256 of a plain file; nil for GDAL virtual paths (/vsizip/, /vsicurl/, NETCDF:...) and folders
+    /// (a dataset made of a folder lists its files). A plain file that cannot be read is an error.
+    static func checksum(_ path: String) throws -> String? {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { return nil }
-        return try? sha256(ofFile: path)
+        return try sha256(ofFile: path)
     }
 }
 

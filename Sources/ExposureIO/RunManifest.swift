@@ -61,12 +61,12 @@ struct RunManifest: Encodable {
             commandLine: commandLine,
             gdalVersion: GDALEnvironment.gdalVersion,
             projVersion: GDALEnvironment.projVersion,
-            scenarioFile: Manifest.Input(role: "scenario file", path: file.path, crs: "", epsg: nil, details: [:]),
+            scenarioFile: try Manifest.Input(role: "scenario file", path: file.path, crs: "", epsg: nil, details: [:]),
             name: file.name,
             population: try Manifest.raster(population, role: "population"),
             censusGrid: census.map { CensusGrid(censusTotal: $0.censusTotal, gridTotal: $0.gridTotal, width: $0.grid.width, height: $0.grid.height) },
-            regions: sets.map { set in
-                Manifest.Input(role: "regions (\(set.label))", path: set.regions.path, crs: set.regions.spatialReference.name,
+            regions: try sets.map { set in
+                try Manifest.Input(role: "regions (\(set.label))", path: set.regions.path, crs: set.regions.spatialReference.name,
                                epsg: set.regions.spatialReference.epsgCode,
                                details: ["layer": set.regions.layerName, "idField": set.regions.idField ?? "",
                                          "nameField": set.regions.nameField ?? "", "regions": String(set.regions.count)])

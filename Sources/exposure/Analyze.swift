@@ -87,6 +87,7 @@ extension Exposure {
             if hazard != nil && classes == nil && preset == nil { throw ValidationError("--hazard needs --classes or --preset") }
             if classes != nil && preset != nil { throw ValidationError("give either --classes or --preset, not both") }
             try InputPolicy.threads(threads)
+            try InputPolicy.crs(assumeCrs, option: "--assume-crs")
             try InputPolicy.band(populationBand, option: "--population-band")
             try InputPolicy.band(band, option: "--band")
         }

@@ -133,6 +133,7 @@ extension Exposure {
             }
             if !waterDb.isFinite { throw ValidationError("--water-db must be a number of decibels (got \(waterDb))") }
             try InputPolicy.band(sarBand, option: "--sar-band")
+            try InputPolicy.crs(assumeCrs, option: "--assume-crs")
             try InputPolicy.threads(threads)
         }
 

@@ -55,6 +55,8 @@ extension Exposure {
         func validate() throws {
             if like == nil && (resolution == nil || crs == nil) { throw ValidationError("give --like, or --resolution and --crs") }
             if like != nil && (resolution != nil || crs != nil) { throw ValidationError("give either --like or --resolution and --crs") }
+            try InputPolicy.crs(assumeCrs, option: "--assume-crs")
+            try InputPolicy.crs(crs, option: "--crs")
             if let resolution, !(resolution.isFinite && resolution > 0) {
                 throw ValidationError("--resolution must be a positive cell size (got \(resolution))")
             }
@@ -118,6 +120,7 @@ extension Exposure {
 
         func validate() throws {
             if !seaLevel.isFinite { throw ValidationError("--sea-level must be a number of metres (got \(seaLevel))") }
+            try InputPolicy.crs(assumeCrs, option: "--assume-crs")
         }
 
         func run() throws {

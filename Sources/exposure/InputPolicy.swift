@@ -17,3 +17,18 @@ enum InputPolicy {
         guard (1...65_535).contains(band) else { throw ValidationError("\(option) must be a band number, 1 or more (got \(band))") }
     }
 }
+
+import GDALSwift
+
+extension InputPolicy {
+    /// A CRS option is checked when given, even if no input needs it: a typo must not wait for the day a
+    /// file without a CRS turns up.
+    static func crs(_ definition: String?, option: String) throws {
+        guard let definition else { return }
+        do {
+            _ = try SpatialReference(definition: definition)
+        } catch let error as GDALError {
+            throw ValidationError("\(option) '\(definition)' is not a CRS PROJ knows (\(error.message))")
+        }
+    }
+}

@@ -75,6 +75,10 @@ extension Exposure {
 
         @OptionGroup var common: CommonOptions
 
+        func validate() throws {
+            try InputPolicy.crs(assumeCrs, option: "--assume-crs")
+        }
+
         func run() throws {
             common.configureLogging()
             guard let layout = try bandOptions.layout() else { throw ExposureError("give --sensor or --bands") }
@@ -125,6 +129,10 @@ extension Exposure {
         var assumeCrs: String?
 
         @OptionGroup var common: CommonOptions
+
+        func validate() throws {
+            try InputPolicy.crs(assumeCrs, option: "--assume-crs")
+        }
 
         func run() throws {
             common.configureLogging()
