@@ -8,28 +8,27 @@ extension Exposure {
         static let configuration = CommandConfiguration(
             abstract: "People per region, and how many are exposed to a hazard and likely displaced.",
             discussion: """
-                Population is never interpolated: each region gets the sum over population cells of (exact
-                share of the cell's area inside the region) x (cell count). The hazard is brought onto the
-                population grid (value at each cell's centre when the hazard is as coarse or coarser, class
-                shares when finer; reprojected with PROJ when the CRSs differ). Hazard nodata is reported as
-                hazard_unknown, never as safe. See docs/methodology.md.
+                Population is never interpolated: each region gets the sum over population cells of (exact share of the cell's area inside the region) x (cell count). The hazard is brought onto the population grid (value at each cell's centre when the hazard is as coarse or coarser, class shares when finer; reprojected with PROJ when the CRSs differ). Hazard nodata is reported as hazard_unknown, never as safe. See docs/methodology.md.
 
-                Classes: thresholds t1 < t2 < ... < tk; class i holds ti <= value < t(i+1); values below t1
-                are not exposed. displaced = sum over classes of rate x exposed.
+                Classes: thresholds t1 < t2 < ... < tk; class i holds ti <= value < t(i+1); values below t1 are not exposed. displaced = sum over classes of rate x exposed.
 
                 Presets (--preset):
-                \(HazardPreset.all.map { "  \($0.name): \($0.summary)" }.joined(separator: "\n"))
+                \(HazardPreset.all.map { "- \($0.name): \($0.summary)" }.joined(separator: "\n"))
 
                 Examples:
                   exposure analyze --population sample-rasters/population.tif \\
-                      --regions sample-rasters/municipalities.geojson --region-id code --region-name name \\
+                      --regions sample-rasters/municipalities.geojson \\
+                      --region-id code --region-name name \\
                       --output out/population.geojson
                   exposure analyze --population sample-rasters/population.tif \\
-                      --regions sample-rasters/municipalities.geojson --region-id code --region-name name \\
-                      --hazard sample-rasters/flood_baseline_rp100.tif --preset flood-depth \\
-                      --output out/flood100.geojson --csv out/flood100.csv
-                  exposure analyze --population pop.tif --regions admin.gpkg --layer municipios \\
-                      --region-id ID --hazard surge.tif --classes 0.5,1,2 --rates 0,0.1,0.5 --csv out.csv
+                      --regions sample-rasters/municipalities.geojson \\
+                      --region-id code --region-name name \\
+                      --hazard sample-rasters/flood_baseline_rp100.tif \\
+                      --preset flood-depth --output out/flood100.geojson \\
+                      --csv out/flood100.csv
+                  exposure analyze --population pop.tif --regions admin.gpkg \\
+                      --layer municipios --region-id ID --hazard surge.tif \\
+                      --classes 0.5,1,2 --rates 0,0.1,0.5 --csv out.csv
                 """)
 
         @Option(help: "Population raster: people per cell (any GDAL raster).")
@@ -63,7 +62,7 @@ extension Exposure {
         var rates: String?
 
         @Option(help: "Named classes and rates for a common hazard (see above).")
-        var preset: String?
+        var preset: PresetName?
 
         @Option(help: "CRS for inputs that have none (EPSG:4326, WKT, PROJ string).")
         var assumeCrs: String?
@@ -117,7 +116,7 @@ extension Exposure {
 
         func parseClasses() throws -> HazardClasses? {
             if let preset {
-                let chosen = try HazardPreset.named(preset).classes
+                let chosen = preset.preset.classes
                 guard let rates else { return chosen }
                 return try HazardClasses(thresholds: chosen.thresholds, rates: try numbers(rates, option: "--rates"),
                                          preset: chosen.preset, unit: chosen.unit)

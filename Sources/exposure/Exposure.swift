@@ -11,8 +11,7 @@ struct Exposure: ParsableCommand {
         commandName: "exposure",
         abstract: "People exposed to floods, storm surge, sea-level rise and other hazards, region by region.",
         discussion: """
-            Reads population grids, hazard layers, satellite scenes and administrative regions through GDAL
-            and PROJ, and reports per region how many people are exposed and likely displaced.
+            Reads population grids, hazard layers, satellite scenes and administrative regions through GDAL and PROJ, and reports per region how many people are exposed and likely displaced.
 
             Examples:
               exposure info sample-rasters/population.tif

@@ -47,28 +47,25 @@ extension Exposure {
             commandName: "flood-extent",
             abstract: "Flood extent from scenes before and after a flood (optical or SAR), optionally straight to people.",
             discussion: """
-                optical: water after and not water before (NDWI/MNDWI, threshold otsu by default).
-                sar (Sentinel-1 backscatter, linear power or dB, one band): speckle filter (Lee by default),
-                then UN-SPIDER's change detection: flooded where after_dB / before_dB > 1.25 (default), or with
-                --threshold otsu where the log-ratio after_dB - before_dB is below Otsu's threshold; pixels
-                darker than --water-db before the flood are permanent water, not flood.
-                Both: pixels steeper than --max-slope degrees on the --dem (gdaldem slope) and groups of fewer
-                than --min-pixels connected pixels (8 neighbours) are removed.
-                Output on the after scene's grid (the before scene is resampled onto it): 1 flooded, 0 not,
-                255 no data; use it as exposure analyze --hazard FLOOD.tif --classes 1, or give --population,
-                --regions and --region-id here.
+                optical: water after and not water before (NDWI/MNDWI, threshold otsu by default). sar (Sentinel-1 backscatter, linear power or dB, one band): speckle filter (Lee by default), then UN-SPIDER's change detection: flooded where after_dB / before_dB > 1.25 (default), or with --threshold otsu where the log-ratio after_dB - before_dB is below Otsu's threshold; pixels darker than --water-db before the flood are permanent water, not flood. Both: pixels steeper than --max-slope degrees on the --dem (gdaldem slope) and groups of fewer than --min-pixels connected pixels (8 neighbours) are removed. Output on the after scene's grid (the before scene is resampled onto it): 1 flooded, 0 not, 255 no data; use it as exposure analyze --hazard FLOOD.tif --classes 1, or give --population, --regions and --region-id here.
 
                 Examples:
-                  exposure flood-extent --kind optical --sensor landsat8 --before sample-rasters/optical_before.tif \\
-                      --after sample-rasters/optical_after.tif --output out/flood_optical.tif
-                  exposure flood-extent --kind sar --before sample-rasters/sar_before.tif \\
-                      --after sample-rasters/sar_after.tif --dem sample-rasters/dem.tif --output out/flood_sar.tif \\
-                      --population sample-rasters/population.tif --regions sample-rasters/municipalities.geojson \\
-                      --region-id code --region-name name --csv out/flood_sar_people.csv
+                  exposure flood-extent --kind optical --sensor landsat8 \\
+                      --before sample-rasters/optical_before.tif \\
+                      --after sample-rasters/optical_after.tif \\
+                      --output out/flood_optical.tif
+                  exposure flood-extent --kind sar \\
+                      --before sample-rasters/sar_before.tif \\
+                      --after sample-rasters/sar_after.tif \\
+                      --dem sample-rasters/dem.tif --output out/flood_sar.tif \\
+                      --population sample-rasters/population.tif \\
+                      --regions sample-rasters/municipalities.geojson \\
+                      --region-id code --region-name name \\
+                      --csv out/flood_sar_people.csv
                 """)
 
-        @Option(help: "optical or sar.")
-        var kind: String
+        @Option(help: "Scenes to compare: optical (water index) or sar (backscatter).")
+        var kind: FloodExtentOptions.Kind
 
         @Option(help: "Scene before the flood.")
         var before: String
@@ -84,11 +81,11 @@ extension Exposure {
         @Option(help: "SAR: band of the backscatter.")
         var sarBand = 1
 
-        @Option(help: "SAR: units of the backscatter, linear or db (default: guessed from the values).")
-        var units: String?
+        @Option(help: "SAR: units of the backscatter (default: guessed from the values).")
+        var units: SARFloodDetection.Units?
 
-        @Option(help: "SAR: speckle filter lee, median or none.")
-        var speckle = "lee"
+        @Option(help: "SAR: speckle filter.")
+        var speckle: SpeckleChoice = .lee
 
         @Option(help: "SAR: speckle filter window (pixels, odd).")
         var speckleWindow = 5
@@ -122,7 +119,6 @@ extension Exposure {
         @OptionGroup var common: CommonOptions
 
         func validate() throws {
-            guard kind == "optical" || kind == "sar" else { throw ValidationError("--kind takes optical or sar") }
             if speckleWindow < 1 || speckleWindow % 2 == 0 || speckleWindow > 101 {
                 throw ValidationError("--speckle-window must be an odd number of pixels from 1 to 101")
             }
@@ -139,20 +135,16 @@ extension Exposure {
 
         func run() throws {
             common.configureLogging()
-            var options = FloodExtentOptions(kind: kind == "sar" ? .sar : .optical, beforePath: before, afterPath: after, outputPath: output)
+            var options = FloodExtentOptions(kind: kind, beforePath: before, afterPath: after, outputPath: output)
             options.layout = try bandOptions.layout()
             options.index = try bandOptions.spectralIndex()
             options.threshold = try threshold.map { try ThresholdChoice(parsing: $0) }
             options.sarBand = sarBand
-            if let units {
-                guard let parsed = SARFloodDetection.Units(rawValue: units.lowercased()) else { throw ExposureError("--units takes linear or db") }
-                options.units = parsed
-            }
-            switch speckle.lowercased() {
-            case "lee": options.speckle = .lee(window: speckleWindow, looks: looks)
-            case "median": options.speckle = .median(window: speckleWindow)
-            case "none": options.speckle = .none
-            default: throw ExposureError("--speckle takes lee, median or none")
+            options.units = units
+            switch speckle {
+            case .lee: options.speckle = .lee(window: speckleWindow, looks: looks)
+            case .median: options.speckle = .median(window: speckleWindow)
+            case .none: options.speckle = .none
             }
             options.waterDB = waterDb
             options.demPath = dem

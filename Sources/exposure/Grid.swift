@@ -8,19 +8,17 @@ extension Exposure {
         static let configuration = CommandConfiguration(
             abstract: "Spread census counts per polygon over a population grid (census to grid).",
             discussion: """
-                Each polygon's count goes to the cells it covers in proportion to the covered area (exact
-                coverage; on geographic grids, true cell areas), only over habitable cells when --mask is
-                given (mask value >= 0.5, e.g. 1 = land, 0 = water). Every polygon's count is conserved; a
-                polygon lying entirely on masked cells is spread over its whole area (with a warning).
+                Each polygon's count goes to the cells it covers in proportion to the covered area (exact coverage; on geographic grids, true cell areas), only over habitable cells when --mask is given (mask value >= 0.5, e.g. 1 = land, 0 = water). Every polygon's count is conserved; a polygon lying entirely on masked cells is spread over its whole area (with a warning).
 
-                --like takes the CRS, cell size and cell alignment of a raster; the grid's extent grows
-                to cover every polygon. Or give --resolution and --crs.
+                --like takes the CRS, cell size and cell alignment of a raster; the grid's extent grows to cover every polygon. Or give --resolution and --crs.
 
                 Examples:
                   exposure grid --census data/olinda/olinda1.shp --count V014 \\
-                      --like data/olinda/L7_ETMs.tif --output out/olinda_population.tif
-                  exposure grid --census municipios.gpkg --count pop2020 --resolution 100 \\
-                      --crs EPSG:32618 --mask land.tif --output population.tif
+                      --like data/olinda/L7_ETMs.tif \\
+                      --output out/olinda_population.tif
+                  exposure grid --census municipios.gpkg --count pop2020 \\
+                      --resolution 100 --crs EPSG:32618 --mask land.tif \\
+                      --output population.tif
                 """)
 
         @Option(help: "Census polygons with a count field (any OGR format).")
@@ -86,16 +84,15 @@ extension Exposure {
         static let configuration = CommandConfiguration(
             abstract: "Coastal flood depth from a DEM and a sea level (connected to the sea).",
             discussion: """
-                Cells below the water level and connected to the sea through other such cells (8 neighbours)
-                get depth = level - elevation; all others 0. An inland depression below the level but cut
-                off from the sea stays dry. The sea is given by a mask raster (--sea, value >= 0.5) or by
-                edges of the DEM (--sea-edge east, repeatable). Levels are in the DEM's vertical datum.
+                Cells below the water level and connected to the sea through other such cells (8 neighbours) get depth = level - elevation; all others 0. An inland depression below the level but cut off from the sea stays dry. The sea is given by a mask raster (--sea, value >= 0.5) or by edges of the DEM (--sea-edge east, repeatable). Levels are in the DEM's vertical datum.
 
                 Examples:
-                  exposure inundate --dem data/olinda/olinda_dem_utm25s.tif --sea-level 2.5 \\
-                      --sea-edge east --output out/olinda_surge.tif
-                  exposure analyze --population pop.tif --regions tracts.shp --region-id id \\
-                      --hazard out/olinda_surge.tif --preset storm-surge --csv out/surge.csv
+                  exposure inundate --dem data/olinda/olinda_dem_utm25s.tif \\
+                      --sea-level 2.5 --sea-edge east \\
+                      --output out/olinda_surge.tif
+                  exposure analyze --population pop.tif --regions tracts.shp \\
+                      --region-id id --hazard out/olinda_surge.tif \\
+                      --preset storm-surge --csv out/surge.csv
                 """)
 
         @Option(help: "Elevation raster (metres).")
@@ -107,8 +104,8 @@ extension Exposure {
         @Option(help: "Raster marking the sea (value >= 0.5).")
         var sea: String?
 
-        @Option(help: "Edge of the DEM on the sea: north, south, east or west (repeatable).")
-        var seaEdge: [String] = []
+        @Option(help: "Edge of the DEM on the sea (repeatable).")
+        var seaEdge: [CoastalInundation.Edge] = []
 
         @Option(help: "CRS for a DEM that has none.")
         var assumeCrs: String?
@@ -128,12 +125,7 @@ extension Exposure {
             var options = InundationOptions(demPath: dem, seaLevel: seaLevel, outputPath: output)
             options.seaMaskPath = sea
             options.assumeCRS = assumeCrs
-            options.seaEdges = Set(try seaEdge.map { name in
-                guard let edge = CoastalInundation.Edge(rawValue: name.lowercased()) else {
-                    throw ExposureError("--sea-edge takes north, south, east or west (got '\(name)')")
-                }
-                return edge
-            })
+            options.seaEdges = Set(seaEdge)
             let report = try OutputSet.producing(
                 inputs: [dem, sea], declare: { try $0.add(output, role: "--output") },
                 work: { try InundationMapping.run(options, outputs: $0) })

@@ -8,10 +8,7 @@ extension Exposure {
         static let configuration = CommandConfiguration(
             abstract: "Describe a raster or vector file (like gdalinfo and ogrinfo in one).",
             discussion: """
-                Prints size, bands, data types, nodata, geotransform and CRS of a raster, or layers, feature
-                counts, geometry types, CRS and fields of a vector source. Any GDAL path works: GeoTIFF/COG,
-                netCDF (and NETCDF:"file.nc":variable subdatasets), VRT, /vsizip/, /vsicurl/, GeoPackage,
-                GeoJSON, shapefiles...
+                Prints size, bands, data types, nodata, geotransform and CRS of a raster, or layers, feature counts, geometry types, CRS and fields of a vector source. Any GDAL path works: GeoTIFF/COG, netCDF (and NETCDF:"file.nc":variable subdatasets), VRT, /vsizip/, /vsicurl/, GeoPackage, GeoJSON, shapefiles...
 
                 Examples:
                   exposure info sample-rasters/population.tif

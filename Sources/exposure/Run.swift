@@ -8,10 +8,7 @@ extension Exposure {
         static let configuration = CommandConfiguration(
             abstract: "Run a scenario file: exposure and displacement by return period, AAD and PMD per region.",
             discussion: """
-                A scenario file (YAML, docs/scenario-file.md) names the population (a raster, or census
-                polygons to grid), the regions, the hazard classes and rates, and scenarios of hazard rasters
-                by return period (or coastal inundation generated from a DEM). Every hazard raster is read
-                once, in one pass over the population.
+                A scenario file (YAML, docs/scenario-file.md) names the population (a raster, or census polygons to grid), the regions, the hazard classes and rates, and scenarios of hazard rasters by return period (or coastal inundation generated from a DEM). Every hazard raster is read once, in one pass over the population.
 
                 Writes into the output folder:
                   by_return_period.csv  population, exposed, displaced per region, scenario, return period
@@ -22,8 +19,10 @@ extension Exposure {
                 AAD = sum (p_i - p_i+1)(D_i + D_i+1)/2 + p_n D_n with p = 1/T (docs/methodology.md).
 
                 Examples:
-                  exposure run examples/sample-floods.yaml --output-dir out/sample-floods
-                  exposure run examples/olinda-sea-level.yaml --output-dir out/olinda
+                  exposure run examples/sample-floods.yaml \\
+                      --output-dir out/sample-floods
+                  exposure run examples/olinda-sea-level.yaml \\
+                      --output-dir out/olinda
                 """)
 
         @Argument(help: "The scenario file (YAML).")

@@ -6,29 +6,27 @@ import Imagery
 
 /// Where the bands of an optical scene are: a sensor preset or explicit positions.
 struct BandOptions: ParsableArguments {
-    @Option(help: "Sensor whose band order the file follows: landsat5, landsat7, landsat8, landsat9, sentinel2.")
-    var sensor: String?
+    @Option(help: "Sensor whose band order the file follows.")
+    var sensor: SensorName?
 
     @Option(help: "Band positions, e.g. green=2,nir=4,swir1=5 (instead of or on top of --sensor).")
     var bands: String?
 
     @Option(help: "Index: ndwi (green, NIR) or mndwi (green, SWIR1); ndvi (NIR, red) for exposure index.")
-    var index = "ndwi"
+    var index: SpectralIndex = .ndwi
 
     /// The sensor's layout with any --bands on top, nil when neither is given.
     func layout() throws -> BandLayout? {
-        var positions = try sensor.map { try BandLayout.sensor($0).positions } ?? [:]
+        var positions = try sensor.map { try BandLayout.sensor($0.name).positions } ?? [:]
         if let bands { positions.merge(try BandLayout.parse(bands).positions) { $1 } }
         if sensor == nil && bands == nil { return nil }
-        return BandLayout(name: sensor ?? "custom", positions: positions)
+        return BandLayout(name: sensor?.name ?? "custom", positions: positions)
     }
 
     /// The chosen index; water detection takes only the water indices.
     func spectralIndex(waterOnly: Bool = true) throws -> SpectralIndex {
-        guard let chosen = SpectralIndex(rawValue: index.lowercased()), !(waterOnly && chosen == .ndvi) else {
-            throw ExposureError(waterOnly ? "--index takes ndwi or mndwi" : "--index takes ndwi, mndwi or ndvi")
-        }
-        return chosen
+        if waterOnly && index == .ndvi { throw ExposureError("--index takes ndwi or mndwi") }
+        return index
     }
 }
 
@@ -37,20 +35,19 @@ extension Exposure {
         static let configuration = CommandConfiguration(
             abstract: "Water mask from an optical scene (NDWI or MNDWI with a fixed or Otsu threshold).",
             discussion: """
-                NDWI (McFeeters) = (green - NIR) / (green + NIR); MNDWI (Xu) = (green - SWIR1) / (green + SWIR1).
-                Water where the index is above the threshold: a number, or otsu (Otsu's method on a
+                NDWI (McFeeters) = (green - NIR) / (green + NIR); MNDWI (Xu) = (green - SWIR1) / (green + SWIR1). Water where the index is above the threshold: a number, or otsu (Otsu's method on a
                 \(Otsu.defaultBins)-bin histogram of the valid pixels' index, spanning their range). Declared
-                reflectance scale and offset are applied; nodata, zero and saturated pixels are masked.
-                The mask is 1 water, 0 land, 255 no data; the threshold is printed and stored in the file's
-                metadata.
+                reflectance scale and offset are applied; nodata, zero and saturated pixels are masked. The mask is 1 water, 0 land, 255 no data; the threshold is printed and stored in the file's metadata.
 
                 Sensors (band order of the file):
                 \(BandLayout.sensorSummary)
 
                 Examples:
-                  exposure water --image data/olinda/L7_ETMs.tif --sensor landsat7 --output out/water.tif
-                  exposure water --image scene.tif --bands green=3,swir1=6 --index mndwi --threshold 0 \\
-                      --output water.tif --index-output mndwi.tif --distance-output distance.tif
+                  exposure water --image data/olinda/L7_ETMs.tif \\
+                      --sensor landsat7 --output out/water.tif
+                  exposure water --image scene.tif --bands green=3,swir1=6 \\
+                      --index mndwi --threshold 0 --output water.tif \\
+                      --index-output mndwi.tif --distance-output distance.tif
                 """)
 
         @Option(help: "Multiband optical scene.")
@@ -110,11 +107,11 @@ extension Exposure {
         static let configuration = CommandConfiguration(
             abstract: "Write a spectral index of an optical scene: NDWI, MNDWI or NDVI.",
             discussion: """
-                NDWI = (green - NIR) / (green + NIR); MNDWI = (green - SWIR1) / (green + SWIR1);
-                NDVI = (NIR - red) / (NIR + red). Float32, nodata -9999 where a band is nodata, zero or saturated.
+                NDWI = (green - NIR) / (green + NIR); MNDWI = (green - SWIR1) / (green + SWIR1); NDVI = (NIR - red) / (NIR + red). Float32, nodata -9999 where a band is nodata, zero or saturated.
 
                 Examples:
-                  exposure index --image data/olinda/L7_ETMs.tif --sensor landsat7 --index ndvi --output out/ndvi.tif
+                  exposure index --image data/olinda/L7_ETMs.tif \\
+                      --sensor landsat7 --index ndvi --output out/ndvi.tif
                 """)
 
         @Option(help: "Multiband optical scene.")

@@ -1,0 +1,50 @@
+import ArgumentParser
+import ExposureCore
+import ExposureIO
+import Imagery
+
+// Options with fixed choices parse into these types: `--help` lists the choices and a typo is a usage
+// error naming the option and the choices.
+
+extension FloodExtentOptions.Kind: ExpressibleByArgument, CaseIterable {
+    public static var allCases: [Self] { [.optical, .sar] }
+}
+
+extension SARFloodDetection.Units: ExpressibleByArgument, CaseIterable {
+    public static var allCases: [Self] { [.linear, .db] }
+    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+}
+
+extension SpectralIndex: ExpressibleByArgument {
+    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+}
+
+extension CoastalInundation.Edge: ExpressibleByArgument {
+    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+}
+
+/// The speckle filter of SAR flood mapping.
+enum SpeckleChoice: String, CaseIterable, ExpressibleByArgument {
+    case lee, median, none
+    init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+}
+
+/// A hazard preset by name (docs/methodology.md lists them).
+struct PresetName: ExpressibleByArgument {
+    let preset: HazardPreset
+    init?(argument: String) {
+        guard let preset = try? HazardPreset.named(argument) else { return nil }
+        self.preset = preset
+    }
+    static var allValueStrings: [String] { HazardPreset.all.map(\.name) }
+}
+
+/// A sensor's band order.
+struct SensorName: ExpressibleByArgument {
+    let name: String
+    init?(argument: String) {
+        guard (try? BandLayout.sensor(argument)) != nil else { return nil }
+        name = argument.lowercased()
+    }
+    static var allValueStrings: [String] { BandLayout.sensors.map(\.name) }
+}
