@@ -11,7 +11,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
@@ -26,14 +25,13 @@ let package = Package(
             providers: [.apt(["libssl-dev"]), .brew(["openssl"])]),
         .target(
             name: "GDALSwift",
-            dependencies: ["CGDAL", "CPROJ", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["CGDAL", "CPROJ"]),
         .target(name: "ExposureCore"),
         .target(name: "Imagery", dependencies: ["ExposureCore"]),
         .target(
             name: "ExposureIO",
             dependencies: [
                 "GDALSwift", "ExposureCore", "Imagery", "CCrypto",
-                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ]),
         .executableTarget(
@@ -41,7 +39,6 @@ let package = Package(
             dependencies: [
                 "ExposureIO", "ExposureCore", "Imagery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
             name: "make-sample-data",

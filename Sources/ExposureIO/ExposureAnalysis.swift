@@ -50,7 +50,6 @@ public enum ExposureAnalysis {
     public static func run(_ options: AnalysisOptions, progress: TerminalProgress? = nil) throws -> AnalysisResult {
         let start = Date()
         var warnings: [String] = []
-        limitBlockCacheForStreaming()
         let population = try RasterInput(path: options.populationPath, band: options.populationBand,
                                          assumeCRS: options.assumeCRS, role: "population")
         if population.crsWasAssumed {
@@ -97,7 +96,7 @@ public enum ExposureAnalysis {
         let classes = options.classes
         let hazardInput = hazard, samplingMode = mode, ratio = hazardCellsPerPopulationCell, same = sameCRS
         let populationWKT = population.crsWKT, grid = population.grid
-        let result = try engine.run(
+        let result = try GDALEnvironment.withCacheSize(bytes: streamingCacheBytes) { try engine.run(
             threads: options.threads,
             makeInputs: {
                 let reader = try GDALPopulationReader(population)
@@ -109,7 +108,7 @@ public enum ExposureAnalysis {
                 }
                 return WorkerInputs(population: reader, hazard: sampler)
             },
-            progress: { done, total in progress?.update(Double(done) / Double(max(total, 1))) })
+            progress: { done, total in progress?.update(Double(done) / Double(max(total, 1))) }) }
         progress?.finish()
 
         if result.validCellsInRegions == 0 {
@@ -153,12 +152,9 @@ public enum ExposureAnalysis {
         return abs(area) / 2 / h.cellArea
     }
 
-    /// Each block is read once, so a large block cache only costs memory: 64 MB unless GDAL_CACHEMAX says.
-    static func limitBlockCacheForStreaming() {
-        if GDALEnvironment.configOption("GDAL_CACHEMAX") == nil {
-            GDALEnvironment.setCacheSize(bytes: 64 << 20)
-        }
-    }
+    /// Each block is read once, so a large block cache only costs memory: 64 MB during a pass, unless
+    /// GDAL_CACHEMAX says otherwise.
+    static let streamingCacheBytes = 64 << 20
 
     static func formatShare(_ share: Double) -> String {
         String(format: "%.2f %%", share * 100)

@@ -181,10 +181,9 @@ public enum ScenarioRun {
         let engine = ZonalEngine(grid: population.grid, regions: shapes, classes: classes, hazardCount: layers.count,
                                  blockSize: population.blockSize,
                                  targetChunkCells: max(1 << 16, (1 << 20) / max(1, layers.count / 2)))
-        ExposureAnalysis.limitBlockCacheForStreaming()
         let hazardSpecs = layers.map { ($0.input, $0.mode, $0.ratio, $0.sameCRS) }
         let grid = population.grid, populationWKT = population.crsWKT
-        let result = try engine.run(
+        let result = try GDALEnvironment.withCacheSize(bytes: ExposureAnalysis.streamingCacheBytes) { try engine.run(
             threads: threads,
             makeInputs: {
                 let samplers = try hazardSpecs.map { input, mode, ratio, same in
@@ -194,7 +193,7 @@ public enum ScenarioRun {
                 }
                 return WorkerInputs(population: try GDALPopulationReader(population), hazards: samplers)
             },
-            progress: { done, total in progress?.update(Double(done) / Double(max(total, 1))) })
+            progress: { done, total in progress?.update(Double(done) / Double(max(total, 1))) }) }
         progress?.finish()
         lap("zonal_pass", since: passStart)
         if result.validCellsInRegions == 0 {

@@ -1,22 +1,28 @@
 import CGDAL
 import CPROJ
-import Logging
+import Foundation
+import Synchronization
 
-/// Process-wide GDAL setup: drivers registered once, and an error handler that keeps GDAL from printing on
-/// its own. Errors are read back per thread by ``GDALCall``; warnings go to the `gdal` logger.
+/// GDAL setup: drivers registered once. The wrapper installs no process-wide error handler: each checked
+/// call pushes its own for its duration (``GDALCall``), which keeps the host's handler in place.
 public enum GDALEnvironment {
-    static let logger = Logger(label: "gdal")
-
     private static let initialization: Void = {
         GDALAllRegister()
-        CPLSetErrorHandler(routeGDALMessage)
         // Coordinate transformations must not silently pick a low-accuracy pipeline when a grid is
         // missing; but neither should they fail on an ordinary laptop without the grids: keep PROJ's default.
     }()
 
-    /// Registers the drivers and the error handler; every wrapper entry point calls this.
+    /// Registers the drivers; every wrapper entry point calls this.
     public static func ensureInitialized() {
         _ = initialization
+    }
+
+    /// For a host that reports ``GDALDiagnostics`` itself (a command-line program): GDAL's messages outside
+    /// the wrapper's checked calls are not printed by GDAL's default handler either. A process-wide choice,
+    /// so the host makes it, not the wrapper.
+    public static func silenceUncheckedMessages() {
+        ensureInitialized()
+        CPLSetErrorHandler(CPLQuietErrorHandler)
     }
 
     /// GDAL's release name, e.g. "3.6.2".
@@ -43,6 +49,22 @@ public enum GDALEnvironment {
         GDALSetCacheMax64(GIntBig(bytes))
     }
 
+    /// The size of GDAL's block cache, in bytes.
+    public static var cacheSize: Int {
+        ensureInitialized()
+        return Int(GDALGetCacheMax64())
+    }
+
+    /// Runs `body` with the block cache set to `bytes` (unless the user set `GDAL_CACHEMAX`), then puts the
+    /// previous size back: no process-wide side effect outlives the call.
+    public static func withCacheSize<R>(bytes: Int, _ body: () throws -> R) rethrows -> R {
+        guard configOption("GDAL_CACHEMAX") == nil else { return try body() }
+        let previous = cacheSize
+        setCacheSize(bytes: bytes)
+        defer { setCacheSize(bytes: previous) }
+        return try body()
+    }
+
     /// Reads a GDAL configuration option.
     public static func configOption(_ key: String) -> String? {
         ensureInitialized()
@@ -50,9 +72,48 @@ public enum GDALEnvironment {
     }
 }
 
-private func routeGDALMessage(_ level: CPLErr, _ number: CPLErrorNum, _ message: UnsafePointer<CChar>?) {
-    // Failures are not printed here: the checking helper reads them back as this thread's last error
-    // and throws them with the file name attached.
-    guard level == CE_Warning, let message else { return }
-    GDALEnvironment.logger.warning("GDAL: \(String(cString: message))")
+/// Warnings GDAL, OGR and PROJ raised during the wrapper's checked calls, each naming the file the call
+/// worked on, kept (once each) until the host takes them. Failures are not kept here: they are thrown.
+public enum GDALDiagnostics {
+    private static let store = Mutex<(seen: Set<String>, warnings: [String])>(([], []))
+
+    /// The warnings recorded since the last call, oldest first, each once.
+    public static func drain() -> [String] {
+        store.withLock { state in
+            defer { state.warnings = [] }
+            return state.warnings
+        }
+    }
+
+    static func record(_ message: String, path: String?) {
+        var text = message.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let path, !path.isEmpty {
+            for prefix in [path + ": ", path + ", ", path + " "] where text.hasPrefix(prefix) { text = String(text.dropFirst(prefix.count)) }
+            text = "\(path): \(text)"
+        }
+        store.withLock { state in
+            if state.seen.insert(text).inserted { state.warnings.append(text) }
+        }
+    }
+}
+
+/// What a checked call is about, for the error handler it pushes.
+final class CallContext: Sendable {
+    let path: String?
+    /// Warnings of this call are expected and reported by the caller in its own words.
+    let quiet: Bool
+
+    init(path: String?, quiet: Bool) {
+        self.path = path
+        self.quiet = quiet
+    }
+}
+
+/// The handler a checked call pushes: warnings are recorded for the host, failures are left to be read back
+/// as the thread's last error (GDAL stores it whatever the handler does).
+func recordGDALMessage(_ level: CPLErr, _ number: CPLErrorNum, _ message: UnsafePointer<CChar>?) {
+    guard level == CE_Warning, let message, let data = CPLGetErrorHandlerUserData() else { return }
+    let context = Unmanaged<CallContext>.fromOpaque(data).takeUnretainedValue()
+    guard !context.quiet else { return }
+    GDALDiagnostics.record(String(cString: message), path: context.path)
 }

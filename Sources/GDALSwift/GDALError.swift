@@ -27,9 +27,17 @@ public struct GDALError: Error, CustomStringConvertible, Equatable, Sendable {
 /// GDAL keeps the last error per thread, so this is correct on worker threads too.
 enum GDALCall {
     /// Calls `body` and throws if GDAL recorded an error (CE_Failure or CE_Fatal) during it.
+    /// Its warnings are recorded in ``GDALDiagnostics`` (unless `quiet`: the caller reports them itself), through
+    /// a handler pushed for the duration of the call only.
     @discardableResult
-    static func run<T>(_ path: String?, _ action: @autoclosure () -> String, _ body: () throws -> T) throws -> T {
+    static func run<T>(_ path: String?, _ action: @autoclosure () -> String, quiet: Bool = false, _ body: () throws -> T) throws -> T {
         GDALEnvironment.ensureInitialized()
+        let context = Unmanaged.passRetained(CallContext(path: path, quiet: quiet))
+        CPLPushErrorHandlerEx(recordGDALMessage, context.toOpaque())
+        defer {
+            CPLPopErrorHandler()
+            context.release()
+        }
         CPLErrorReset()
         let result = try body()
         if CPLGetLastErrorType().rawValue >= CE_Failure.rawValue {

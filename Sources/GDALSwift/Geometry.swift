@@ -114,8 +114,10 @@ public final class Geometry {
     public var typeName: String { String(cString: OGR_G_GetGeometryName(handle)) }
     public var isEmpty: Bool { OGR_G_IsEmpty(handle) != 0 }
 
+    /// GEOS's validity check. Its notices ("Self-intersection at or near point ...") are not recorded: a
+    /// caller that finds a geometry invalid says so in its own words.
     public var isValid: Bool {
-        let valid = OGR_G_IsValid(handle) != 0
+        let valid = (try? GDALCall.run(nil, "check geometry", quiet: true) { OGR_G_IsValid(handle) != 0 }) ?? false
         CPLErrorReset()
         return valid
     }

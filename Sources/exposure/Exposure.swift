@@ -3,7 +3,7 @@ import ExposureCore
 import ExposureIO
 import GDALSwift
 import Imagery
-import Logging
+import Synchronization
 
 @main
 struct Exposure: ParsableCommand {
@@ -23,9 +23,11 @@ struct Exposure: ParsableCommand {
 
     /// Runs the command; errors about the user's input are printed as `error: ...` with exit code 1.
     static func main() {
+        GDALEnvironment.silenceUncheckedMessages()
         do {
             var command = try parseAsRoot()
             try command.run()
+            Diagnostics.printLibraryWarnings()
         } catch let error as GDALError {
             fail(error.description)
         } catch let error as ExposureError {
@@ -48,6 +50,7 @@ struct Exposure: ParsableCommand {
     }
 
     private static func fail(_ message: String) -> Never {
+        Diagnostics.printLibraryWarnings()
         writeToStandardError("error: \(message)\n")
         Exposure.exit(withError: ExitCode(1))
     }
@@ -58,24 +61,19 @@ struct CommonOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "No progress bar and no warnings; errors are still printed.")
     var quiet = false
 
-    /// Sends library warnings (GDAL's included) to stderr unless quiet.
+    /// Library warnings (GDAL's, OGR's, PROJ's) are printed as the tool's own `warning:` lines unless quiet.
     func configureLogging() {
-        let level: Logger.Level = quiet ? .error : .warning
-        LoggingBootstrap.once(level: level)
+        Diagnostics.quiet.store(quiet, ordering: .relaxed)
     }
 }
 
-enum LoggingBootstrap {
-    nonisolated(unsafe) private static var done = false
+/// GDAL's warnings, printed as `warning: FILE: ...` lines like the tool's own, each once.
+enum Diagnostics {
+    static let quiet = Atomic<Bool>(false)
 
-    /// swift-log may be bootstrapped once per process; the CLI runs one command per process.
-    static func once(level: Logger.Level) {
-        guard !done else { return }
-        done = true
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+    static func printLibraryWarnings() {
+        let warnings = GDALDiagnostics.drain()
+        guard !quiet.load(ordering: .relaxed) else { return }
+        for warning in warnings { writeToStandardError("warning: \(warning)\n") }
     }
 }
