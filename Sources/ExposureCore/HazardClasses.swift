@@ -61,6 +61,21 @@ public struct HazardClasses: Sendable, Equatable, Codable {
     }
 }
 
+extension HazardClasses {
+    /// The classes a user asked for, from the command line or a scenario file alike: a preset (its rates
+    /// replaced when `rates` are given), or thresholds with optional rates (0 when not given).
+    public static func resolve(preset: String?, thresholds: [Double]?, rates: [Double]?, unit: String? = nil) throws -> HazardClasses {
+        if let preset {
+            guard thresholds == nil else { throw ExposureError("give either a preset or classes, not both") }
+            let chosen = try HazardPreset.named(preset).classes
+            guard let rates else { return chosen }
+            return try HazardClasses(thresholds: chosen.thresholds, rates: rates, preset: chosen.preset, unit: chosen.unit)
+        }
+        guard let thresholds else { throw ExposureError("a hazard needs classes: give a preset or class thresholds") }
+        return try HazardClasses(thresholds: thresholds, rates: rates, unit: unit)
+    }
+}
+
 /// Named class sets for common hazards, with InaSAFE-like default displacement rates.
 public struct HazardPreset: Sendable {
     public let name: String

@@ -73,41 +73,22 @@ public enum ExposureAnalysis {
             warnings.append("\(options.regionsPath): \(outside.count) region(s) lie entirely outside the population grid and get zero population (\(sample)\(outside.count > 5 ? ", ..." : ""))")
         }
 
-        var hazard: RasterInput?
-        var mode: HazardSamplingMode?
-        var hazardCellsPerPopulationCell = 1.0
-        var sameCRS = true
+        var plan: HazardPlan?
         if let hazardPath = options.hazardPath {
-            guard options.classes != nil else { throw ExposureError("a hazard needs classes: give --classes or --preset") }
+            guard let classes = options.classes else { throw ExposureError("a hazard needs classes: give --classes or --preset") }
             let input = try RasterInput(path: hazardPath, band: options.hazardBand, assumeCRS: options.assumeCRS, role: "hazard")
             if input.crsWasAssumed {
                 warnings.append("\(hazardPath): the hazard raster has no CRS; assuming \(options.assumeCRS ?? "") as --assume-crs says")
             }
-            let hazardCRS = try input.spatialReference()
-            sameCRS = hazardCRS.isSame(as: populationCRS)
-            hazardCellsPerPopulationCell = try cellRatio(populationGrid: population.grid, hazard: input, sameCRS: sameCRS,
-                                                         populationCRS: populationCRS, hazardCRS: hazardCRS)
-            mode = HazardSamplingMode.choose(hazardCellsPerPopulationCell: hazardCellsPerPopulationCell, sameCRS: sameCRS)
-            hazard = input
+            plan = try HazardPlan(hazard: input, classes: classes, population: population.grid, populationCRS: populationCRS,
+                                  populationWKT: population.crsWKT)
         }
 
-        let engine = ZonalEngine(grid: population.grid, regions: shapes, classes: hazard == nil ? nil : options.classes,
-                                 blockSize: population.blockSize)
-        let classes = options.classes
-        let hazardInput = hazard, samplingMode = mode, ratio = hazardCellsPerPopulationCell, same = sameCRS
-        let populationWKT = population.crsWKT, grid = population.grid
+        let engine = ZonalEngine(grid: population.grid, regions: shapes, classes: plan?.classes, blockSize: population.blockSize)
+        let hazardPlan = plan
         let result = try GDALEnvironment.withCacheSize(bytes: streamingCacheBytes) { try engine.run(
             threads: options.threads,
-            makeInputs: {
-                let reader = try GDALPopulationReader(population)
-                var sampler: HazardSampler?
-                if let hazardInput, let classes, let samplingMode {
-                    let hazardReader = try GDALHazardReader(hazardInput, populationCRS: populationWKT, sameCRS: same)
-                    sampler = HazardSampler(populationGrid: grid, classes: classes, mode: samplingMode,
-                                            reader: hazardReader, hazardCellsPerPopulationCell: ratio)
-                }
-                return WorkerInputs(population: reader, hazard: sampler)
-            },
+            makeInputs: { WorkerInputs(population: try GDALPopulationReader(population), hazard: try hazardPlan?.makeSampler()) },
             progress: { done, total in progress?.update(Double(done) / Double(max(total, 1))) }) }
         progress?.finish()
 
@@ -117,46 +98,14 @@ public enum ExposureAnalysis {
         if result.negativeCells > 0 {
             warnings.append("\(options.populationPath): \(result.negativeCells) cell(s) inside the regions hold a negative population; counted as zero")
         }
-        let figures = result.totals.map { RegionFigures(totals: $0, classes: hazard == nil ? nil : options.classes) }
-        if let hazardPath = options.hazardPath {
-            let total = figures.reduce(0) { $0 + $1.population }
-            let unknown = figures.reduce(0) { $0 + $1.hazardUnknown }
-            if total > 0 && unknown >= total * (1 - 1e-9) {
-                warnings.append("\(hazardPath): the hazard is unknown (nodata or outside the raster) for everyone in the regions: check that it covers them")
-            } else if total > 0 && unknown > 0 {
-                warnings.append("\(hazardPath): hazard unknown for \(formatShare(unknown / total)) of the population (nodata or outside the hazard raster), reported as hazard_unknown")
-            }
-        }
-        return AnalysisResult(options: options, regions: regions, figures: figures, population: population, hazard: hazard,
-                              samplingMode: mode, warnings: warnings, seconds: Date().timeIntervalSince(start),
+        let figures = result.totals.map { RegionFigures(totals: $0, classes: plan?.classes) }
+        if let plan { warnings += plan.warnings(totals: result.totals) }
+        return AnalysisResult(options: options, regions: regions, figures: figures, population: population, hazard: plan?.input,
+                              samplingMode: plan?.mode, warnings: warnings, seconds: Date().timeIntervalSince(start),
                               chunkCount: result.chunkCount)
-    }
-
-    /// How many hazard cells cover one population cell, measured at the population grid's centre.
-    static func cellRatio(populationGrid: Grid, hazard: RasterInput, sameCRS: Bool,
-                          populationCRS: SpatialReference, hazardCRS: SpatialReference) throws -> Double {
-        let p = populationGrid.transform, h = hazard.grid.transform
-        if sameCRS { return p.cellArea / h.cellArea }
-        let column = Double(populationGrid.width / 2), row = Double(populationGrid.height / 2)
-        var xs: [Double] = [], ys: [Double] = []
-        for (dc, dr) in [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)] {
-            let point = p.mapPoint(column: column + dc, row: row + dr)
-            xs.append(point.x)
-            ys.append(point.y)
-        }
-        let transformation = try CoordinateTransformation(from: populationCRS, to: hazardCRS)
-        let ok = try transformation.transform(x: &xs, y: &ys)
-        guard !ok.contains(false) else { return 1 }
-        var area = 0.0
-        for i in 0..<4 { area += xs[i] * ys[(i + 1) % 4] - xs[(i + 1) % 4] * ys[i] }
-        return abs(area) / 2 / h.cellArea
     }
 
     /// Each block is read once, so a large block cache only costs memory: 64 MB during a pass, unless
     /// GDAL_CACHEMAX says otherwise.
     static let streamingCacheBytes = 64 << 20
-
-    static func formatShare(_ share: Double) -> String {
-        String(format: "%.2f %%", share * 100)
-    }
 }

@@ -291,15 +291,13 @@ public struct ScenarioFile: Sendable {
             let band = try value(h, "band").map { try integer($0, "band", in: 1...65_535) } ?? 1
             let rates = try value(h, "rates").map { try numbers($0, "rates") }
             do {
-                if let presetNode = value(h, "preset") {
-                    if value(h, "classes") != nil { throw fail(node, "hazard takes either 'preset' or 'classes', not both") }
-                    let preset = try HazardPreset.named(try string(presetNode, "preset")).classes
-                    guard let rates else { return (preset, band) }
-                    return (try HazardClasses(thresholds: preset.thresholds, rates: rates, preset: preset.preset, unit: preset.unit), band)
-                }
-                guard let classesNode = value(h, "classes") else { throw fail(node, "hazard needs 'preset' or 'classes'") }
-                let unit = try value(h, "unit").map { try string($0, "unit") }
-                return (try HazardClasses(thresholds: try numbers(classesNode, "classes"), rates: rates, unit: unit), band)
+                if value(h, "preset") != nil && value(h, "classes") != nil { throw fail(node, "hazard takes either 'preset' or 'classes', not both") }
+                if value(h, "preset") == nil && value(h, "classes") == nil { throw fail(node, "hazard needs 'preset' or 'classes'") }
+                let classes = try HazardClasses.resolve(
+                    preset: try value(h, "preset").map { try string($0, "preset") },
+                    thresholds: try value(h, "classes").map { try numbers($0, "classes") }, rates: rates,
+                    unit: try value(h, "unit").map { try string($0, "unit") })
+                return (classes, band)
             } catch let error as ExposureError where error.path == nil {
                 throw fail(node, error.message)
             }

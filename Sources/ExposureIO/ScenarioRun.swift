@@ -10,11 +10,10 @@ public enum ScenarioRun {
     struct HazardLayer {
         let scenario: Int
         let period: Int
-        let input: RasterInput
-        let mode: HazardSamplingMode
-        let ratio: Double
-        let sameCRS: Bool
+        let plan: HazardPlan
         let generated: (dem: String, level: Double)?
+        var input: RasterInput { plan.input }
+        var mode: HazardSamplingMode { plan.mode }
     }
 
     /// Per region set: regions and their figures, [scenario][return period][region].
@@ -164,13 +163,9 @@ public enum ScenarioRun {
             }
             for (p, path) in paths.enumerated() {
                 let input = try RasterInput(path: path, band: file.hazardBand, assumeCRS: file.assumeCRS, role: "hazard")
-                let crs = try input.spatialReference()
-                let same = crs.isSame(as: populationCRS)
-                let ratio = try ExposureAnalysis.cellRatio(populationGrid: population.grid, hazard: input, sameCRS: same,
-                                                           populationCRS: populationCRS, hazardCRS: crs)
-                layers.append(HazardLayer(scenario: s, period: p, input: input,
-                                          mode: .choose(hazardCellsPerPopulationCell: ratio, sameCRS: same),
-                                          ratio: ratio, sameCRS: same, generated: generated[p]))
+                let plan = try HazardPlan(hazard: input, classes: file.classes, population: population.grid,
+                                          populationCRS: populationCRS, populationWKT: population.crsWKT)
+                layers.append(HazardLayer(scenario: s, period: p, plan: plan, generated: generated[p]))
             }
         }
         lap("hazards", since: hazardStart)
@@ -181,18 +176,10 @@ public enum ScenarioRun {
         let engine = ZonalEngine(grid: population.grid, regions: shapes, classes: classes, hazardCount: layers.count,
                                  blockSize: population.blockSize,
                                  targetChunkCells: max(1 << 16, (1 << 20) / max(1, layers.count / 2)))
-        let hazardSpecs = layers.map { ($0.input, $0.mode, $0.ratio, $0.sameCRS) }
-        let grid = population.grid, populationWKT = population.crsWKT
+        let plans = layers.map(\.plan)
         let result = try GDALEnvironment.withCacheSize(bytes: ExposureAnalysis.streamingCacheBytes) { try engine.run(
             threads: threads,
-            makeInputs: {
-                let samplers = try hazardSpecs.map { input, mode, ratio, same in
-                    HazardSampler(populationGrid: grid, classes: classes, mode: mode,
-                                  reader: try GDALHazardReader(input, populationCRS: populationWKT, sameCRS: same),
-                                  hazardCellsPerPopulationCell: ratio)
-                }
-                return WorkerInputs(population: try GDALPopulationReader(population), hazards: samplers)
-            },
+            makeInputs: { WorkerInputs(population: try GDALPopulationReader(population), hazards: try plans.map { try $0.makeSampler() }) },
             progress: { done, total in progress?.update(Double(done) / Double(max(total, 1))) }) }
         progress?.finish()
         lap("zonal_pass", since: passStart)
@@ -212,17 +199,7 @@ public enum ScenarioRun {
             results.append(RegionSetResult(label: spec.label, regions: regions, populations: Array(result.populations[range]), figures: figures))
             offset += regions.count
         }
-        var unknownShares: [String: [String]] = [:]
-        for (h, layer) in layers.enumerated() {
-            let population = result.hazardTotals[h].reduce(0) { $0 + $1.population }
-            let unknown = result.hazardTotals[h].reduce(0) { $0 + $1.hazardUnknown }
-            if population > 0 && unknown > 0.0001 * population {
-                unknownShares[ExposureAnalysis.formatShare(unknown / population), default: []].append(layer.input.path)
-            }
-        }
-        for (share, paths) in unknownShares.sorted(by: { $0.key < $1.key }) {
-            warnings.append("hazard unknown (nodata or outside the raster) for \(share) of the population in \(paths.count) hazard raster(s) (\(RegionSet.list(paths, limit: 2))); not counted as exposed")
-        }
+        warnings += HazardPlan.unknownWarnings(plans, totals: result.hazardTotals)
 
         // Outputs.
         let writeStart = Date()

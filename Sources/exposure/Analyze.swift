@@ -115,15 +115,9 @@ extension Exposure {
         }
 
         func parseClasses() throws -> HazardClasses? {
-            if let preset {
-                let chosen = preset.preset.classes
-                guard let rates else { return chosen }
-                return try HazardClasses(thresholds: chosen.thresholds, rates: try numbers(rates, option: "--rates"),
-                                         preset: chosen.preset, unit: chosen.unit)
-            }
-            guard let classes else { return nil }
-            return try HazardClasses(thresholds: try numbers(classes, option: "--classes"),
-                                     rates: try rates.map { try numbers($0, option: "--rates") })
+            guard preset != nil || classes != nil else { return nil }
+            return try HazardClasses.resolve(preset: preset?.preset.name, thresholds: try classes.map { try numbers($0, option: "--classes") },
+                                             rates: try rates.map { try numbers($0, option: "--rates") })
         }
 
         func numbers(_ text: String, option: String) throws -> [Double] {
