@@ -93,13 +93,7 @@ struct Manifest: Encodable {
             exposed: hasHazard ? figures.reduce(0) { $0 + $1.exposed } : nil,
             displaced: hasHazard ? figures.reduce(0) { $0 + $1.displaced } : nil,
             hazardUnknown: hasHazard ? figures.reduce(0) { $0 + $1.hazardUnknown } : nil)
-        let table = ResultTable(result)
-        var columns: [String: String] = [:]
-        for name in table.columns {
-            let key = name.hasPrefix("exposed_class_") ? "exposed_class_i" : name.hasPrefix("displaced_class_") ? "displaced_class_i" : name
-            columns[name] = ResultTable.meanings[key]
-        }
-        self.columns = columns
+        self.columns = Dictionary(uniqueKeysWithValues: ResultTable.columns(of: result).map { ($0.name, $0.meaning) })
         warnings = result.warnings
         seconds = (result.seconds * 1000).rounded() / 1000
     }

@@ -1,26 +1,85 @@
 import ExposureCore
 import GDALSwift
 
-/// The per-region table every output shares: column names, in order, and each region's values.
+/// A column of a result table: its name, what kind of figure it holds (which decides its type and how
+/// many decimals a CSV gets) and what it means, as docs/methodology.md defines it.
+public struct ResultColumn: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// Text: ids, names, scenario labels, return periods.
+        case text
+        /// A number of people (or people a year): 6 decimals, a millionth of a person.
+        case people
+        /// A share between 0 and 1: 8 decimals.
+        case share
+        /// People per 100,000 inhabitants: 4 decimals.
+        case per100k
+        /// A percentage: 4 decimals.
+        case percent
+    }
+
+    public let name: String
+    public let kind: Kind
+    public let meaning: String
+
+    public init(_ name: String, _ kind: Kind, _ meaning: String) {
+        self.name = name
+        self.kind = kind
+        self.meaning = meaning
+    }
+
+    /// Decimals written in CSV files (GeoJSON and GeoPackage keep full doubles).
+    public var csvDecimals: Int {
+        switch kind {
+        case .text: 0
+        case .people: 6
+        case .share: 8
+        case .per100k, .percent: 4
+        }
+    }
+
+    public var isText: Bool { kind == .text }
+
+    static let regionID = ResultColumn("region_id", .text, "the region's id (the --region-id field)")
+    static let regionName = ResultColumn("region_name", .text, "the region's name (the --region-name field), empty when not given")
+    static let population = ResultColumn(
+        "population", .people, "people in the region: sum over population cells of (share of the cell's area inside the region) x (cell count)")
+}
+
+/// The per-region table every output shares: columns, in order, and each region's values.
 public struct ResultTable {
-    public let columns: [String]
+    public let columns: [ResultColumn]
     public let rows: [[FieldValue]]
 
-    public init(columns: [String], rows: [[FieldValue]]) {
+    public init(columns: [ResultColumn], rows: [[FieldValue]]) {
         self.columns = columns
         self.rows = rows
     }
 
+    public var columnNames: [String] { columns.map(\.name) }
+
+    /// The columns of an analysis's table (`analyze`, `flood-extent`), without building its rows.
+    public static func columns(of result: AnalysisResult) -> [ResultColumn] {
+        var columns: [ResultColumn] = [.regionID, .regionName, .population]
+        guard result.hazard != nil, let classes = result.classes else { return columns }
+        columns += [
+            ResultColumn("exposed", .people, "people in any hazard class (value >= first threshold)"),
+            ResultColumn("displaced", .people, "sum over classes of rate(class) x exposed(class)"),
+            ResultColumn("exposed_share", .share, "exposed / population (0 where population is 0)"),
+            ResultColumn("displaced_per_100k", .per100k, "displaced per 100,000 inhabitants: displaced / population x 100000"),
+            ResultColumn("hazard_unknown", .people, "people where the hazard is nodata or outside the hazard raster (neither exposed nor safe)"),
+        ]
+        columns += (1...classes.count).map {
+            ResultColumn("exposed_class_\($0)", .people, "people in class \($0) (\(classes.label(ofClass: $0)))")
+        }
+        columns += (1...classes.count).map {
+            ResultColumn("displaced_class_\($0)", .people, "rate(\($0)) x exposed_class_\($0), rate \(classes.rates[$0 - 1])")
+        }
+        return columns
+    }
+
     public init(_ result: AnalysisResult) {
         let hasHazard = result.hazard != nil
-        let k = hasHazard ? (result.classes?.count ?? 0) : 0
-        var columns = ["region_id", "region_name", "population"]
-        if hasHazard {
-            columns += ["exposed", "displaced", "exposed_share", "displaced_per_100k", "hazard_unknown"]
-            columns += (1...max(1, k)).prefix(k).map { "exposed_class_\($0)" }
-            columns += (1...max(1, k)).prefix(k).map { "displaced_class_\($0)" }
-        }
-        self.columns = columns
+        columns = ResultTable.columns(of: result)
         rows = result.figures.indices.map { i in
             let f = result.figures[i]
             var row: [FieldValue] = [.string(result.regions.ids[i]), .string(result.regions.names[i]), .real(f.population)]
@@ -32,18 +91,4 @@ public struct ResultTable {
             return row
         }
     }
-
-    /// What each column means (for the manifest and the docs).
-    public static let meanings: [String: String] = [
-        "region_id": "the region's id (the --region-id field)",
-        "region_name": "the region's name (the --region-name field), empty when not given",
-        "population": "people in the region: sum over population cells of (share of the cell's area inside the region) x (cell count)",
-        "exposed": "people in any hazard class (value >= first threshold)",
-        "displaced": "sum over classes of rate(class) x exposed(class)",
-        "exposed_share": "exposed / population (0 where population is 0)",
-        "displaced_per_100k": "displaced per 100,000 inhabitants: displaced / population x 100000",
-        "hazard_unknown": "people where the hazard is nodata or outside the hazard raster (neither exposed nor safe)",
-        "exposed_class_i": "people in class i (threshold i <= value < threshold i+1)",
-        "displaced_class_i": "rate(i) x exposed_class_i",
-    ]
 }

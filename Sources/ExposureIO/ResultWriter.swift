@@ -52,7 +52,7 @@ public enum ResultWriter {
     }
 
     public static func writeCSV(_ table: ResultTable, to path: String, outputs: OutputSet) throws {
-        var text = table.columns.joined(separator: ",") + "\n"
+        var text = table.columnNames.map { csvField(.string($0), column: .regionID) }.joined(separator: ",") + "\n"
         for row in table.rows {
             text += row.enumerated().map { index, value in csvField(value, column: table.columns[index]) }.joined(separator: ",") + "\n"
         }
@@ -61,7 +61,7 @@ public enum ResultWriter {
         }
     }
 
-    static func csvField(_ value: FieldValue, column: String) -> String {
+    static func csvField(_ value: FieldValue, column: ResultColumn) -> String {
         switch value {
         case .string(let s):
             // RFC 4180: quote fields holding a comma, a quote or a line break (checked on scalars: "\r\n" is
@@ -71,20 +71,12 @@ public enum ResultWriter {
             }
             return s
         case .real(let v):
-            return formatNumber(v, column: column)
+            return v.isNaN ? "" : String(format: "%.\(column.csvDecimals)f", v)
         case .integer(let v):
             return String(v)
         case .null:
             return ""
         }
-    }
-
-    /// Fixed notation: 6 decimals for people (a millionth of a person), 8 for shares, 4 for rates per 100k
-    /// and percentages.
-    static func formatNumber(_ value: Double, column: String) -> String {
-        if value.isNaN { return "" }
-        let decimals = column.hasSuffix("_share") ? 8 : column.hasSuffix("per_100k") || column.hasSuffix("_pct") ? 4 : 6
-        return String(format: "%.\(decimals)f", value)
     }
 
     /// GeoJSON (RFC 7946: WGS84, right-hand winding, 7 decimals) or GeoPackage (in the regions' CRS), one
@@ -99,9 +91,8 @@ public enum ResultWriter {
             }
             let layer = try dataset.createLayer(name: "exposure", spatialReference: regions.spatialReference,
                                                 geometryType: .multiPolygon, options: options)
-            for (index, column) in table.columns.enumerated() {
-                let isText = table.rows.contains { if case .string = $0[index] { return true } else { return false } }
-                try layer.createField(FieldDefinition(name: column, type: isText ? .string : .real))
+            for column in table.columns {
+                try layer.createField(FieldDefinition(name: column.name, type: column.isText ? .string : .real))
             }
             // GeoPackage writes in one transaction (much faster); a failed commit is a failed output.
             let inTransaction = dataset.beginTransaction()

@@ -245,7 +245,13 @@ public enum ScenarioRun {
                 }
             }
         }
-        return ResultTable(columns: ["region_id", "region_name", "scenario", "return_period", "population", "exposed", "displaced"], rows: rows)
+        return ResultTable(columns: [
+            .regionID, .regionName, scenarioColumn,
+            ResultColumn("return_period", .text, "the return period in years: the event has a 1/T chance of being exceeded each year"),
+            .population,
+            ResultColumn("exposed", .people, "people in any hazard class at this return period"),
+            ResultColumn("displaced", .people, "sum over classes of rate(class) x exposed(class) at this return period"),
+        ], rows: rows)
     }
 
     /// Every return period of any scenario, in increasing order (the pmd_<T> columns).
@@ -260,10 +266,30 @@ public enum ScenarioRun {
         return (periods.averageAnnual(exposed), periods.averageAnnual(displaced), Dictionary(uniqueKeysWithValues: zip(periods.years, displaced)))
     }
 
+    static let scenarioColumn = ResultColumn("scenario", .text, "the scenario's name in the scenario file")
+
+    /// The annual figures of one scenario, named with `prefix` (the wide table prefixes the scenario's name).
+    static func annualColumns(prefix: String, periods: [Double], change: Bool) -> [ResultColumn] {
+        var columns = [
+            ResultColumn(prefix + "aae_exposed", .people, "average annual exposure: people exposed a year, the area under the exceedance curve of exposed (docs/methodology.md)"),
+            ResultColumn(prefix + "aad_displaced", .people, "average annual displacement (AAD): people displaced a year, sum (p_i - p_i+1)(D_i + D_i+1)/2 + p_n D_n with p = 1/T"),
+            ResultColumn(prefix + "aad_per_100k", .per100k, "AAD per 100,000 inhabitants"),
+        ]
+        columns += periods.map {
+            ResultColumn(prefix + "pmd_\(formatYears($0))", .people, "probable maximum displacement at the \(formatYears($0))-year return period: displaced by that event")
+        }
+        if change {
+            columns += [
+                ResultColumn(prefix + "aad_change", .people, "AAD minus the first scenario's AAD"),
+                ResultColumn(prefix + "aad_change_pct", .percent, "AAD change against the first scenario, in % of its AAD (empty where it is 0)"),
+            ]
+        }
+        return columns
+    }
+
     static func annualTable(_ set: RegionSetResult, file: ScenarioFile) -> ResultTable {
         let periods = allReturnPeriods(file)
-        let columns = ["region_id", "region_name", "scenario", "aae_exposed", "aad_displaced", "aad_per_100k"]
-            + periods.map { "pmd_\(formatYears($0))" } + ["aad_change", "aad_change_pct"]
+        let columns: [ResultColumn] = [.regionID, .regionName, scenarioColumn] + annualColumns(prefix: "", periods: periods, change: true)
         var rows: [[FieldValue]] = []
         for r in 0..<set.regions.count {
             let first = annual(set, region: r, scenario: 0, file: file)
@@ -286,11 +312,9 @@ public enum ScenarioRun {
 
     /// One feature per region: population, then each scenario's figures as `<scenario>_<figure>`.
     static func regionsTable(_ set: RegionSetResult, file: ScenarioFile) -> ResultTable {
-        var columns = ["region_id", "region_name", "population"]
+        var columns: [ResultColumn] = [.regionID, .regionName, .population]
         for (s, scenario) in file.scenarios.enumerated() {
-            columns += ["aae_exposed", "aad_displaced", "aad_per_100k"].map { "\(scenario.name)_\($0)" }
-            columns += scenario.returnPeriods.years.map { "\(scenario.name)_pmd_\(formatYears($0))" }
-            if s > 0 { columns += ["\(scenario.name)_aad_change", "\(scenario.name)_aad_change_pct"] }
+            columns += annualColumns(prefix: "\(scenario.name)_", periods: scenario.returnPeriods.years, change: s > 0)
         }
         let rows = (0..<set.regions.count).map { r -> [FieldValue] in
             let population = set.populations[r]
