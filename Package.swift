@@ -28,10 +28,11 @@ let package = Package(
             dependencies: ["CGDAL", "CPROJ"]),
         .target(name: "ExposureCore"),
         .target(name: "Imagery", dependencies: ["ExposureCore"]),
+        .target(name: "Cartography"),
         .target(
             name: "ExposureIO",
             dependencies: [
-                "GDALSwift", "ExposureCore", "Imagery", "CCrypto",
+                "GDALSwift", "ExposureCore", "Imagery", "Cartography", "CCrypto",
                 .product(name: "Yams", package: "Yams"),
             ]),
         .executableTarget(
@@ -47,6 +48,7 @@ let package = Package(
         .testTarget(name: "GDALSwiftTests", dependencies: ["GDALSwift", "TestSupport"]),
         .testTarget(name: "ExposureCoreTests", dependencies: ["ExposureCore"]),
         .testTarget(name: "ImageryTests", dependencies: ["Imagery", "ExposureCore"]),
+        .testTarget(name: "CartographyTests", dependencies: ["Cartography"]),
         .testTarget(
             name: "ExposureIOTests", dependencies: ["ExposureIO", "GDALSwift", "ExposureCore", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["exposure", "GDALSwift", "TestSupport"]),
