@@ -3,11 +3,13 @@
 #   make test   installs what is missing and runs the whole test suite
 SWIFT ?= swift
 APT_PACKAGES := libgdal-dev libproj-dev libssl-dev gdal-bin pkg-config
+# What the tests need besides: QGIS's Python bindings (outputs opened in QGIS), sqlite3 (GeoPackage checks).
+TEST_PACKAGES := python3-qgis sqlite3
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 BIN := .build/release/exposure
 OUT := out
 
-.PHONY: all deps build release test demo olinda sample-data bench clean
+.PHONY: all deps test-deps build release test demo olinda sample-data bench clean
 
 all: build
 
@@ -16,6 +18,13 @@ deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing:$$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+test-deps: deps
+	@missing=""; for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing for the tests:$$missing"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
@@ -29,8 +38,9 @@ release: deps
 olinda: deps
 	./scripts/fetch-olinda
 
-test: deps olinda
-	$(SWIFT) test
+# EXPOSURE_REQUIRE_QGIS: the QGIS test fails instead of skipping when the bindings are missing.
+test: test-deps olinda
+	EXPOSURE_REQUIRE_QGIS=1 $(SWIFT) test
 
 # Regenerates sample-rasters/ (deterministic: the same bytes every time).
 sample-data: deps
@@ -46,7 +56,7 @@ demo: release
 	@echo
 	@cut -d, -f1-8 $(OUT)/flood_baseline_rp100.csv
 	@echo
-	@echo "Open $(OUT)/flood_baseline_rp100.geojson in QGIS; inputs and parameters are in $(OUT)/flood_baseline_rp100.manifest.json"
+	@echo "Open $(OUT)/flood_baseline_rp100.geojson in QGIS (styled by $(OUT)/flood_baseline_rp100.qml); inputs and parameters are in $(OUT)/flood_baseline_rp100.geojson.manifest.json"
 
 # Large synthetic case; our CLI side by side with exactextract and the gdalwarp+numpy+exactextract pipeline.
 bench: deps

@@ -103,21 +103,26 @@ public enum CensusGridding {
             gridder.measure(strip, habitable: try mask?.shares(strip), scratch: &scratch, fractions: &fractions)
             progress?.update(Double(index + 1) / Double(strips.count * 2))
         }
-        var gridTotal = 0.0
+        var gridTotal = 0.0, densest = 0.0
+        var metadata = ["SOURCE": "exposure grid: \((options.censusPath as NSString).lastPathComponent) field \(options.countField)"]
+        metadata["EXPOSURE_MANIFEST"] = try Provenance.json(
+            inputs: [options.censusPath] + [options.likePath, options.maskPath].compactMap { $0 }, parameters: metadata, outputs: outputs)
         try outputs.write(options.outputPath) { temporary in
             let writer = try GridRasterWriter(
                 path: temporary, grid: grid, crs: crs, type: .float64, noData: nil, description: "people per cell", unit: "people",
-                metadata: ["SOURCE": "exposure grid: \((options.censusPath as NSString).lastPathComponent) field \(options.countField)"])
+                metadata: metadata)
             var values: [Double] = []
             for (index, strip) in strips.enumerated() {
                 if values.count < strip.cellCount { values = [Double](repeating: 0, count: strip.cellCount) }
                 gridder.distribute(strip, habitable: try mask?.shares(strip), into: &values, scratch: &scratch, fractions: &fractions)
                 try writer.write(strip, values: Array(values.prefix(strip.cellCount)))
                 gridTotal += values.prefix(strip.cellCount).reduce(0, +)
+                densest = max(densest, values.prefix(strip.cellCount).max() ?? 0)
                 progress?.update(Double(strips.count + index + 1) / Double(strips.count * 2))
             }
             try writer.close()
         }
+        try outputs.writeStyle(.people(maximum: densest), for: options.outputPath)
         progress?.finish()
         for index in gridder.fullyMasked {
             warnings.append("\(options.censusPath): feature \(census.ids[index]) (\(counts[index]) people) lies entirely on masked cells; spread over its whole area instead")

@@ -15,6 +15,10 @@ public struct AnalysisOptions: Sendable {
     public var classes: HazardClasses?
     public var assumeCRS: String?
     public var threads: Int
+    /// Regions whose share of people with the hazard unknown is above this are "hazard data incomplete":
+    /// hatched in styles and maps, named in the summary, their exposed read as a lower bound.
+    public var unknownThreshold = AnalysisOptions.defaultUnknownThreshold
+    public static let defaultUnknownThreshold = 0.05
 
     public init(populationPath: String, regionsPath: String, idField: String, threads: Int) {
         self.populationPath = populationPath
@@ -37,6 +41,14 @@ public struct AnalysisResult {
     public let chunkCount: Int
 
     public var classes: HazardClasses? { options.classes }
+
+    /// The indices of regions whose hazard is unknown for more than the threshold's share of their people.
+    public var incompleteRegions: [Int] {
+        guard hazard != nil else { return [] }
+        return figures.indices.filter {
+            figures[$0].population > 0 && figures[$0].hazardUnknown / figures[$0].population > options.unknownThreshold
+        }
+    }
 
     /// The same result with its warnings rewritten (e.g. a temporary file's name replaced by the output's).
     public func mappingWarnings(_ transform: (String) -> String) -> AnalysisResult {

@@ -92,8 +92,9 @@ public enum FloodMapping {
         for (key, value) in report.thresholds { metadata["THRESHOLD_\(key.uppercased())"] = String(value) }
         metadata["FLOODED_PIXELS"] = String(report.flooded)
         metadata["VALID_PIXELS"] = String(report.valid)
-        try WaterMapping.writeMask(mask, grid: grid, crs: after.crs, description: "flooded (1 flooded, 0 not, 255 no data)",
-                                   metadata: metadata, to: options.outputPath, outputs: outputs)
+        try outputs.writeRaster(options.outputPath, grid: grid, crs: after.crs, type: .byte, noData: Double(MaskValue.noData),
+                                description: "flooded (1 flooded, 0 not, 255 no data)", unit: "", metadata: metadata, style: .flood,
+                                inputs: [options.beforePath, options.afterPath] + [options.demPath].compactMap { $0 }, values: mask)
         var warnings: [String] = []
         if report.valid == 0 {
             warnings.append("\(options.beforePath): no pixel has data in both scenes: check that the before and after scenes cover the same place")

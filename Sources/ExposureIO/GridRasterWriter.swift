@@ -1,3 +1,4 @@
+import Foundation
 import ExposureCore
 import GDALSwift
 
@@ -8,8 +9,9 @@ public final class GridRasterWriter {
     let dataset: Dataset
     let band: RasterBand
 
+    /// `categories` (masks) are written into the file as a colour table and category names.
     public init(path: String, grid: Grid, crs: SpatialReference, type: RasterDataType, noData: Double?,
-                description: String, unit: String, metadata: [String: String] = [:]) throws {
+                description: String, unit: String, metadata: [String: String] = [:], categories: [RasterCategory] = []) throws {
         self.path = path
         let predictor = type.isFloatingPoint ? "3" : "2"
         dataset = try Driver.named("GTiff").createRaster(
@@ -22,6 +24,7 @@ public final class GridRasterWriter {
         if let noData { try band.setNoDataValue(noData) }
         band.setDescription(description)
         if !unit.isEmpty { try band.setUnitType(unit) }
+        if !categories.isEmpty { try band.setCategories(categories) }
     }
 
     public func write<T: RasterElement>(_ window: GridWindow, values: [T]) throws {
@@ -31,5 +34,38 @@ public final class GridRasterWriter {
     /// Flushes and closes; throws if GDAL reports a failure while writing.
     public func close() throws {
         try dataset.close()
+    }
+}
+
+extension OutputSet {
+    /// Writes a declared raster output in one go (tiled, compressed GeoTIFF) with its style: a mask's
+    /// categories inside the file, a ramp's QML beside it (declared too: see ``rasterFiles(_:style:)``), and
+    /// the provenance of the command in the file's metadata (`EXPOSURE_MANIFEST`).
+    public func writeRaster<T: RasterElement>(_ path: String, grid: Grid, crs: SpatialReference, type: RasterDataType, noData: Double?,
+                                              description: String, unit: String, metadata: [String: String], style: RasterStyle,
+                                              inputs: [String], values: [T]) throws {
+        var metadata = metadata
+        metadata["EXPOSURE_MANIFEST"] = try Provenance.json(inputs: inputs, parameters: metadata, outputs: self)
+        let categories: [RasterCategory]
+        if case .categories(let list) = style { categories = list } else { categories = [] }
+        try write(path) { temporary in
+            let writer = try GridRasterWriter(path: temporary, grid: grid, crs: crs, type: type, noData: noData, description: description,
+                                              unit: unit, metadata: metadata, categories: categories)
+            try writer.write(grid.fullWindow, values: values)
+            try writer.close()
+        }
+        try writeStyle(style, for: path)
+    }
+
+    /// The QML beside a raster whose style is a ramp.
+    public func writeStyle(_ style: RasterStyle, for raster: String) throws {
+        guard let qml = style.qml else { return }
+        try write(RasterStyle.sidecarPath(for: raster)) { try Data(qml.utf8).write(to: URL(fileURLWithPath: $0)) }
+    }
+
+    /// Declares a raster output and its QML.
+    public func addRaster(_ path: String, role: String) throws {
+        try add(path, role: role)
+        try add(RasterStyle.sidecarPath(for: path), role: "the QGIS style of \(role)")
     }
 }

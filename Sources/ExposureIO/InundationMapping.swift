@@ -74,15 +74,13 @@ public enum InundationMapping {
         return try levels.map { level, output in
             let (depths, flooded) = CoastalInundation.depths(elevation: elevation, width: grid.width, height: grid.height,
                                                              level: level, seeds: seeds)
-            try outputs.write(output) { temporary in
-                let writer = try GridRasterWriter(
-                    path: temporary, grid: grid, crs: crs, type: .float32, noData: noData, description: "inundation depth", unit: "m",
-                    metadata: ["WATER_LEVEL": String(level), "DEM": (options.demPath as NSString).lastPathComponent])
-                try writer.write(grid.fullWindow, values: depths.map { Float($0.isNaN ? noData : $0) })
-                try writer.close()
-            }
-            return InundationReport(floodedCells: flooded, maxDepth: depths.filter { !$0.isNaN }.max() ?? 0, grid: grid,
-                                    warnings: warnings)
+            let deepest = depths.filter { !$0.isNaN }.max() ?? 0
+            try outputs.writeRaster(output, grid: grid, crs: crs, type: .float32, noData: noData,
+                                    description: "coastal inundation depth (water level \(level) m, connected to the sea)", unit: "m",
+                                    metadata: ["WATER_LEVEL": String(level), "DEM": (options.demPath as NSString).lastPathComponent],
+                                    style: .depth(maximum: deepest), inputs: [options.demPath] + [options.seaMaskPath].compactMap { $0 },
+                                    values: depths.map { Float($0.isNaN ? noData : $0) })
+            return InundationReport(floodedCells: flooded, maxDepth: deepest, grid: grid, warnings: warnings)
         }
     }
 }

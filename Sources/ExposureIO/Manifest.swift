@@ -64,7 +64,22 @@ struct Manifest: Encodable {
     let warnings: [String]
     let seconds: Double
 
-    init(_ result: AnalysisResult, outputs: [String], commandLine: [String]) throws {
+    /// The default style's choices: what is drawn, its classes, and the regions hatched as incomplete.
+    struct Style: Encodable {
+        let headlineColumn: String
+        let classes: [String]
+        let colours: [String]
+        let unknownThreshold: Double
+        let incompleteRegions: [String]
+    }
+
+    let style: Style?
+
+    init(_ result: AnalysisResult, outputs: [String], commandLine: [String], style: LayerStyle? = nil) throws {
+        self.style = style.map { s in
+            Style(headlineColumn: s.headline.name, classes: s.classLabels, colours: s.colours, unknownThreshold: s.unknownThreshold,
+                  incompleteRegions: result.incompleteRegions.map { result.regions.ids[$0] })
+        }
         tool = "exposure \(ExposureVersionInfo.version)"
         createdAt = ISO8601DateFormatter().string(from: Date())
         self.commandLine = commandLine
@@ -139,4 +154,29 @@ struct Manifest: Encodable {
 /// The tool's version, shared by the CLI and the manifest.
 public enum ExposureVersionInfo {
     public static let version = "0.1.0"
+}
+
+/// The provenance a raster output carries in its own metadata: tool and library versions, the command line,
+/// each input with its size and SHA-256, and the command's parameters.
+enum Provenance {
+    struct Record: Encodable {
+        let tool: String
+        let createdAt: String
+        let commandLine: [String]
+        let gdalVersion: String
+        let projVersion: String
+        let inputs: [Manifest.Input]
+        let parameters: [String: String]
+    }
+
+    static func json(inputs: [String], parameters: [String: String], outputs: OutputSet) throws -> String {
+        let record = Record(
+            tool: "exposure \(ExposureVersionInfo.version)", createdAt: ISO8601DateFormatter().string(from: Date()),
+            commandLine: ProcessInfo.processInfo.arguments, gdalVersion: GDALEnvironment.gdalVersion, projVersion: GDALEnvironment.projVersion,
+            inputs: try inputs.map { try Manifest.Input(role: "input", path: $0, crs: "", epsg: nil, details: [:]) },
+            parameters: parameters.filter { $0.key != "EXPOSURE_MANIFEST" })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return outputs.publicText(String(decoding: try encoder.encode(record), as: UTF8.self))
+    }
 }

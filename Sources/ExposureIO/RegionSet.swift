@@ -26,7 +26,7 @@ public final class RegionSet {
     static let duplicateHint = "each feature is reported as its own row"
 
     /// "a, b, c, ... (12 in all)".
-    static func list(_ items: [String], limit: Int = 5) -> String {
+    public static func list(_ items: [String], limit: Int = 5) -> String {
         items.count <= limit ? items.joined(separator: ", ") : items.prefix(limit).joined(separator: ", ") + ", ... (\(items.count) in all)"
     }
 

@@ -2,22 +2,39 @@ import ExposureCore
 import Foundation
 import GDALSwift
 
-/// Writes analysis results: CSV, GeoJSON (RFC 7946) or GeoPackage, and the manifest beside them. Every file
-/// is written under a temporary name and renamed when complete.
+/// Writes per-region results that open ready in QGIS: GeoJSON (RFC 7946) with its style `NAME.qml` beside it,
+/// GeoPackage with the style in its `layer_styles` table, the columns' titles and descriptions in
+/// `gpkg_data_columns` and the manifest in `gpkg_metadata`, CSV with `NAME.csvt` (the column types), and
+/// beside each output its manifest `OUTPUT.manifest.json`. Everything goes through the command's
+/// ``OutputSet``: all or nothing.
 public enum ResultWriter {
-    /// The files `writeAll` writes for these options, with the option each comes from: the vector output,
-    /// the CSV and the manifest beside them (one per distinct name).
+    /// The files written for a vector output: the layer, its sidecar style (GeoJSON and FlatGeobuf; a
+    /// GeoPackage holds its own), its manifest.
+    public static func vectorFiles(_ path: String) -> [String] {
+        let isPackage = (path as NSString).pathExtension.lowercased() == "gpkg"
+        return [path] + (isPackage ? [] : [stylePath(for: path)]) + [manifestPath(for: path)]
+    }
+
+    /// The files written for a CSV output: the table, its column types, its manifest.
+    public static func csvFiles(_ path: String) -> [String] {
+        [path, csvtPath(for: path), manifestPath(for: path)]
+    }
+
+    /// The files `writeAll` writes for these options, with the option each comes from.
     public static func plannedOutputs(vector: String?, csv: String?, vectorRole: String = "--output",
                                       csvRole: String = "--csv") -> [(path: String, role: String)] {
         var planned: [(path: String, role: String)] = []
-        if let vector { planned.append((vector, vectorRole)) }
-        if let csv { planned.append((csv, csvRole)) }
-        var manifests: [String] = []
-        for (path, role) in planned where !manifests.contains(manifestPath(for: path)) {
-            manifests.append(manifestPath(for: path))
-            planned.append((manifestPath(for: path), "the manifest of \(role)"))
+        if let vector {
+            planned += vectorFiles(vector).enumerated().map { ($1, $0 == 0 ? vectorRole : "the \(sidecarKind($1)) of \(vectorRole)") }
+        }
+        if let csv {
+            planned += csvFiles(csv).enumerated().map { ($1, $0 == 0 ? csvRole : "the \(sidecarKind($1)) of \(csvRole)") }
         }
         return planned
+    }
+
+    static func sidecarKind(_ path: String) -> String {
+        path.hasSuffix(".manifest.json") ? "manifest" : path.hasSuffix(".qml") ? "QGIS style" : "column types (.csvt)"
     }
 
     /// Declares the outputs of `writeAll` in `outputs` (before any work, so conflicts stop the command early).
@@ -29,26 +46,23 @@ public enum ResultWriter {
         }
     }
 
-    /// Writes the vector and/or CSV table of an analysis and the manifest beside them (declared with
-    /// `declare` first); returns every path written, manifests last.
+    /// Writes the vector and/or CSV table of an analysis with their styles, sidecars and manifests (declared
+    /// with `declare` first); returns every path written.
     public static func writeAll(_ result: AnalysisResult, vector: String?, csv: String?, commandLine: [String],
                                 outputs: OutputSet) throws -> [String] {
         let table = ResultTable(result)
-        var written: [String] = []
+        let style = LayerStyle(table: table, headline: LayerStyle.headline(for: result), unknownThreshold: result.options.unknownThreshold)
+        let all = plannedOutputs(vector: vector, csv: csv).map(\.path)
+        let manifest = try Manifest(result, outputs: all, commandLine: commandLine, style: style)
+        let manifestText = try json(manifest, outputs: outputs, path: all.first { $0.hasSuffix(".manifest.json") } ?? "manifest")
         if let vector {
-            try writeVector(table, regions: result.regions, to: vector, outputs: outputs)
-            written.append(vector)
+            try writeVector(table, regions: result.regions, to: vector, style: style, manifest: manifestText, outputs: outputs)
         }
-        if let csv {
-            try writeCSV(table, to: csv, outputs: outputs)
-            written.append(csv)
+        if let csv { try writeCSV(table, to: csv, outputs: outputs) }
+        for path in all where path.hasSuffix(".manifest.json") {
+            try outputs.write(path) { try Data(manifestText.utf8).write(to: URL(fileURLWithPath: $0)) }
         }
-        var manifests: [String] = []
-        for path in written.map(manifestPath) where !manifests.contains(path) {
-            try writeManifest(result, outputs: written, commandLine: commandLine, to: path, outputSet: outputs)
-            manifests.append(path)
-        }
-        return written + manifests
+        return all
     }
 
     public static func writeCSV(_ table: ResultTable, to path: String, outputs: OutputSet) throws {
@@ -58,6 +72,11 @@ public enum ResultWriter {
         }
         try outputs.write(path) { temporary in
             try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
+        }
+        // GDAL's and QGIS's convention: the column types beside the CSV, so numbers load as numbers.
+        let types = table.columns.map { $0.isText ? "\"String\"" : "\"Real\"" }.joined(separator: ",") + "\n"
+        try outputs.write(csvtPath(for: path)) { temporary in
+            try Data(types.utf8).write(to: URL(fileURLWithPath: temporary))
         }
     }
 
@@ -79,20 +98,25 @@ public enum ResultWriter {
         }
     }
 
-    /// GeoJSON (RFC 7946: WGS84, right-hand winding, 7 decimals) or GeoPackage (in the regions' CRS), one
-    /// feature per region with its geometry and the table's columns as properties.
-    public static func writeVector(_ table: ResultTable, regions: RegionSet, to path: String, outputs: OutputSet) throws {
+    /// GeoJSON (RFC 7946: WGS84, right-hand winding, 7 decimals), GeoPackage (in the regions' CRS) or
+    /// FlatGeobuf, one feature per region with its geometry and the table's columns as properties; with
+    /// `style`, QGIS's default style (a sidecar `.qml`, or the GeoPackage's `layer_styles`); with `manifest`,
+    /// the manifest embedded in a GeoPackage's `gpkg_metadata`.
+    public static func writeVector(_ table: ResultTable, regions: RegionSet, to path: String, style: LayerStyle? = nil,
+                                   manifest: String? = nil, outputs: OutputSet) throws {
         let driver = try checkVectorFormat(path, role: "--output")
+        let layerName = "exposure"
         try outputs.write(path) { temporary in
             let dataset = try driver.createVector(path: temporary)
             var options: [String] = []
             if driver.name == "GeoJSON" {
                 options = ["RFC7946=YES", "WRITE_NAME=NO", "DESCRIPTION=exposure per region; inputs and parameters in the manifest beside this file"]
             }
-            let layer = try dataset.createLayer(name: "exposure", spatialReference: regions.spatialReference,
+            let layer = try dataset.createLayer(name: layerName, spatialReference: regions.spatialReference,
                                                 geometryType: .multiPolygon, options: options)
             for column in table.columns {
-                try layer.createField(FieldDefinition(name: column.name, type: column.isText ? .string : .real))
+                try layer.createField(FieldDefinition(name: column.name, type: column.isText ? .string : .real,
+                                                      alternativeName: driver.name == "GPKG" ? column.title : ""))
             }
             // GeoPackage writes in one transaction (much faster); a failed commit is a failed output.
             let inTransaction = dataset.beginTransaction()
@@ -102,7 +126,16 @@ public enum ResultWriter {
                 try layer.addFeature(values: row, geometry: geometry)
             }
             if inTransaction { try dataset.commitTransaction() }
+            if driver.name == "GPKG" {
+                try GeoPackageExtras.describeColumns(table.columns, table: layerName, in: dataset)
+                if let style { try GeoPackageExtras.addDefaultStyle(style.qml(), name: "exposure default", table: layerName, in: dataset) }
+                if let manifest { try GeoPackageExtras.embedManifest(manifest, table: layerName, in: dataset) }
+            }
             try dataset.close()
+        }
+        if let style, driver.name != "GPKG" {
+            let qml = style.qml()
+            try outputs.write(stylePath(for: path)) { try Data(qml.utf8).write(to: URL(fileURLWithPath: $0)) }
         }
     }
 
@@ -116,20 +149,26 @@ public enum ResultWriter {
         return try Driver.named(name)
     }
 
-    /// `results.geojson` -> `results.manifest.json`.
-    public static func manifestPath(for output: String) -> String {
-        (output as NSString).deletingPathExtension + ".manifest.json"
-    }
+    /// `flood.geojson` -> `flood.geojson.manifest.json`: named after the whole output, so the manifests of
+    /// `flood.geojson` and `flood.csv` never clash.
+    public static func manifestPath(for output: String) -> String { output + ".manifest.json" }
 
-    public static func writeManifest(_ result: AnalysisResult, outputs: [String], commandLine: [String], to path: String,
-                                     outputSet: OutputSet) throws {
-        let manifest = try Manifest(result, outputs: outputs, commandLine: commandLine)
-        try writeJSON(manifest, to: path, outputs: outputSet)
-    }
+    /// `flood.geojson` -> `flood.qml`, where QGIS looks for a layer's default style.
+    public static func stylePath(for output: String) -> String { (output as NSString).deletingPathExtension + ".qml" }
+
+    /// `flood.csv` -> `flood.csvt`, where GDAL and QGIS look for a CSV's column types.
+    public static func csvtPath(for output: String) -> String { (output as NSString).deletingPathExtension + ".csvt" }
 
     /// Pretty, sorted JSON (a manifest), with temporary names replaced by the outputs' names. A figure that
     /// is not a finite number is an error, not a file JSON readers reject.
     static func writeJSON<T: Encodable>(_ value: T, to path: String, outputs: OutputSet) throws {
+        let text = try json(value, outputs: outputs, path: path)
+        try outputs.write(path) { temporary in
+            try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
+        }
+    }
+
+    static func json<T: Encodable>(_ value: T, outputs: OutputSet, path: String) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data: Data
@@ -139,9 +178,6 @@ public enum ResultWriter {
             let field = context.codingPath.map(\.stringValue).joined(separator: ".")
             throw ExposureError("\(field) is \(value), not a finite number: check the inputs for infinite or huge values", path: path)
         }
-        let text = outputs.publicText(String(decoding: data, as: UTF8.self))
-        try outputs.write(path) { temporary in
-            try Data((text + "\n").utf8).write(to: URL(fileURLWithPath: temporary))
-        }
+        return outputs.publicText(String(decoding: data, as: UTF8.self)) + "\n"
     }
 }

@@ -47,12 +47,19 @@ struct RunManifest: Encodable {
     let aadMethod: String
     let totalsOfFirstRegionSet: [ScenarioTotals]
     let outputs: [String]
+    /// Per table (by_return_period.csv, annual.csv, regions.geojson): each column's meaning and unit.
+    let columns: [String: [String: String]]
+    let unknownThreshold: Double
+    /// Per region set, the regions hatched as "hazard data incomplete".
+    let incompleteRegions: [String: [String]]
     let warnings: [String]
     let timingsSeconds: [String: Double]
 
     static func write(file: ScenarioFile, population: RasterInput, census: CensusGridReport?, sets: [ScenarioRun.RegionSetResult],
                       layers: [ScenarioRun.HazardLayer], totals: [(scenario: String, population: Double, aae: Double, aad: Double, pmd: [Double])],
-                      outputs: [String], warnings: [String], timings: [String: Double], commandLine: [String], to path: String,
+                      outputs: [String], columns: [String: [ResultColumn]], unknownThreshold: Double,
+                      incompleteRegions: [(set: String, regions: [String])],
+                      warnings: [String], timings: [String: Double], commandLine: [String], to path: String,
                       outputSet: OutputSet) throws {
         let classes = file.classes
         let manifest = RunManifest(
@@ -87,7 +94,11 @@ struct RunManifest: Encodable {
                                       aadPer100k: t.population > 0 ? t.aad / t.population * 100_000 : 0,
                                       pmd: Dictionary(uniqueKeysWithValues: zip(years.map(formatYears), t.pmd)))
             },
-            outputs: outputs, warnings: warnings, timingsSeconds: timings)
+            outputs: outputs,
+            columns: columns.mapValues { Dictionary(uniqueKeysWithValues: $0.map { ($0.name, $0.description) }) },
+            unknownThreshold: unknownThreshold,
+            incompleteRegions: Dictionary(incompleteRegions.map { ($0.set, $0.regions) }, uniquingKeysWith: { a, _ in a }),
+            warnings: warnings, timingsSeconds: timings)
         try ResultWriter.writeJSON(manifest, to: path, outputs: outputSet)
     }
 }

@@ -53,6 +53,29 @@ public struct ScenarioFile: Sendable {
         public var returnPeriods: ReturnPeriods
         public var source: Source
         public var line: Int
+        /// The name as an identifier for column names (lowercase letters, digits, underscores), unique in the file.
+        public var identifier: String = ""
+    }
+
+    /// `ssp2-4.5-2050` -> `ssp2_4_5_2050`; a leading digit gets `s_`; a repeat gets `_2`, `_3`...
+    static func identifiers(_ names: [String]) -> [String] {
+        var used = Set<String>()
+        return names.map { name in
+            var id = ""
+            for scalar in name.lowercased().unicodeScalars {
+                let keep = ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar)
+                if keep { id.unicodeScalars.append(scalar) } else if !id.hasSuffix("_") { id += "_" }
+            }
+            id = id.trimmingCharacters(in: CharacterSet(charactersIn: "_"))
+            if id.isEmpty { id = "scenario" }
+            if let first = id.unicodeScalars.first, ("0"..."9").contains(first) { id = "s_" + id }
+            var unique = id, n = 2
+            while !used.insert(unique).inserted {
+                unique = "\(id)_\(n)"
+                n += 1
+            }
+            return unique
+        }
     }
 
     public let path: String
@@ -227,9 +250,10 @@ public struct ScenarioFile: Sendable {
             guard let scenarioMapping = scenariosNode.mapping, !scenarioMapping.isEmpty else {
                 throw fail(scenariosNode, "'scenarios' must name at least one scenario, e.g. baseline:")
             }
-            let scenarios = try scenarioMapping.map { key, value -> Scenario in
+            var scenarios = try scenarioMapping.map { key, value -> Scenario in
                 try scenario(name: try pathSafeName(key, "a scenario name"), value, keyNode: key)
             }
+            for (i, id) in ScenarioFile.identifiers(scenarios.map(\.name)).enumerated() { scenarios[i].identifier = id }
             let names = scenarios.map(\.name)
             if let repeated = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {
                 throw fail(scenariosNode, "scenario '\(repeated)' is named twice")

@@ -33,6 +33,10 @@ public enum ScenarioRun {
         public let seconds: Double
         /// Scenario totals of the first region set: (scenario, population, AAE, AAD, PMD per return period).
         public let totals: [(scenario: String, population: Double, aae: Double, aad: Double, pmd: [Double])]
+        /// Per region set, the regions whose hazard is unknown for more than `unknownThreshold` of their people
+        /// in some scenario and return period.
+        public let incompleteRegions: [(set: String, regions: [String])]
+        public let unknownThreshold: Double
     }
 
     /// Every file a scenario file reads.
@@ -64,8 +68,14 @@ public enum ScenarioRun {
         var hazardsFolder: String { path("hazards") }
         func hazard(scenario: String, years: Double) -> String { path("hazards", "\(scenario)_rp\(formatYears(years)).tif") }
         func folder(ofSet label: String) -> String { file.regions.count == 1 ? directory : path(label) }
+        /// by_return_period.csv, annual.csv, regions.geojson.
         func tables(ofSet label: String) -> [String] {
             ["by_return_period.csv", "annual.csv", "regions.geojson"].map { (folder(ofSet: label) as NSString).appendingPathComponent($0) }
+        }
+        /// The tables with their sidecars (.csvt, .qml).
+        func files(ofSet label: String) -> [String] {
+            let t = tables(ofSet: label)
+            return [t[0], ResultWriter.csvtPath(for: t[0]), t[1], ResultWriter.csvtPath(for: t[1]), t[2], ResultWriter.stylePath(for: t[2])]
         }
         var manifest: String { path("run.json") }
     }
@@ -74,22 +84,23 @@ public enum ScenarioRun {
     /// creates the folders they go in (removed again if the run fails).
     public static func declareOutputs(of file: ScenarioFile, in outputs: OutputSet, directory: String) throws {
         let layout = Layout(directory: directory, file: file)
-        if case .census = file.population { try outputs.add(layout.populationRaster, role: "the gridded census") }
+        if case .census = file.population { try outputs.addRaster(layout.populationRaster, role: "the gridded census") }
         for scenario in file.scenarios {
             guard case .inundation = scenario.source else { continue }
             try outputs.createFolder(layout.hazardsFolder)
             for years in scenario.returnPeriods.years {
-                try outputs.add(layout.hazard(scenario: scenario.name, years: years), role: "the inundation of '\(scenario.name)'")
+                try outputs.addRaster(layout.hazard(scenario: scenario.name, years: years), role: "the inundation of '\(scenario.name)'")
             }
         }
         for set in file.regions {
             try outputs.createFolder(layout.folder(ofSet: set.label))
-            for path in layout.tables(ofSet: set.label) { try outputs.add(path, role: "an output of region set '\(set.label)'") }
+            for path in layout.files(ofSet: set.label) { try outputs.add(path, role: "an output of region set '\(set.label)'") }
         }
         try outputs.add(layout.manifest, role: "run.json")
     }
 
     public static func run(_ file: ScenarioFile, outputDirectory: String, threads: Int, commandLine: [String],
+                           unknownThreshold: Double = AnalysisOptions.defaultUnknownThreshold,
                            outputs outputSet: OutputSet, progress: TerminalProgress? = nil) throws -> Report {
         let start = Date()
         var timings: [String: Double] = [:]
@@ -204,14 +215,24 @@ public enum ScenarioRun {
         // Outputs.
         let writeStart = Date()
         var outputs: [String] = []
-        if case .census = file.population { outputs.append(layout.populationRaster) }
-        for layer in layers where layer.generated != nil { outputs.append(outputSet.publicText(layer.input.path)) }
+        var incomplete: [(set: String, regions: [String])] = []
+        if case .census = file.population { outputs += [layout.populationRaster, RasterStyle.sidecarPath(for: layout.populationRaster)] }
+        for layer in layers where layer.generated != nil {
+            let path = outputSet.publicText(layer.input.path)
+            outputs += [path, RasterStyle.sidecarPath(for: path)]
+        }
         for set in results {
             let paths = layout.tables(ofSet: set.label)
             try ResultWriter.writeCSV(byReturnPeriodTable(set, file: file), to: paths[0], outputs: outputSet)
             try ResultWriter.writeCSV(annualTable(set, file: file), to: paths[1], outputs: outputSet)
-            try ResultWriter.writeVector(regionsTable(set, file: file), regions: set.regions, to: paths[2], outputs: outputSet)
-            outputs += paths
+            let regions = regionsTable(set, file: file)
+            // The default style shows the first scenario's AAD per 100k, hatched where any hazard raster is incomplete.
+            let style = LayerStyle(table: regions, headline: "\(file.scenarios[0].identifier)_aad_per_100k", unknownThreshold: unknownThreshold)
+            try ResultWriter.writeVector(regions, regions: set.regions, to: paths[2], style: style, outputs: outputSet)
+            outputs += layout.files(ofSet: set.label)
+            incomplete.append((set.label, (0..<set.regions.count).filter {
+                worstUnknownShare(set, region: $0, scenarios: Array(file.scenarios.indices)) > unknownThreshold
+            }.map { set.regions.ids[$0] }))
         }
         lap("writing", since: writeStart)
 
@@ -226,11 +247,16 @@ public enum ScenarioRun {
         outputs.append(runJSON)
         warnings = warnings.map(outputSet.publicText)
         timings["total"] = (Date().timeIntervalSince(start) * 1000).rounded() / 1000
+        let columns: [String: [ResultColumn]] = [
+            "by_return_period.csv": byReturnPeriodColumns, "annual.csv": annualTableColumns(file), "regions.geojson": regionsColumns(file),
+        ]
         try RunManifest.write(file: file, population: population, census: census, sets: results, layers: layers,
-                              totals: totals, outputs: outputs, warnings: warnings, timings: timings,
+                              totals: totals, outputs: outputs, columns: columns, unknownThreshold: unknownThreshold,
+                              incompleteRegions: incomplete, warnings: warnings, timings: timings,
                               commandLine: commandLine, to: runJSON, outputSet: outputSet)
         return Report(file: file, outputDirectory: outputDirectory, sets: results, outputs: outputs, warnings: warnings,
-                      seconds: Date().timeIntervalSince(start), totals: totals)
+                      seconds: Date().timeIntervalSince(start), totals: totals, incompleteRegions: incomplete,
+                      unknownThreshold: unknownThreshold)
     }
 
     /// One row per region, scenario and return period.
@@ -241,18 +267,23 @@ public enum ScenarioRun {
                 for (p, years) in scenario.returnPeriods.years.enumerated() {
                     let f = set.figures[s][p][r]
                     rows.append([.string(set.regions.ids[r]), .string(set.regions.names[r]), .string(scenario.name),
-                                 .string(formatYears(years)), .real(set.populations[r]), .real(f.exposed), .real(f.displaced)])
+                                 .string(formatYears(years)), .real(set.populations[r]), .real(f.exposed), .real(f.displaced),
+                                 .real(f.hazardUnknown), .real(unknownShare(f.hazardUnknown, set.populations[r]))])
                 }
             }
         }
-        return ResultTable(columns: [
-            .regionID, .regionName, scenarioColumn,
-            ResultColumn("return_period", .text, "the return period in years: the event has a 1/T chance of being exceeded each year"),
-            .population,
-            ResultColumn("exposed", .people, "people in any hazard class at this return period"),
-            ResultColumn("displaced", .people, "sum over classes of rate(class) x exposed(class) at this return period"),
-        ], rows: rows)
+        return ResultTable(columns: byReturnPeriodColumns, rows: rows)
     }
+
+    static let byReturnPeriodColumns: [ResultColumn] = [
+        .regionID, .regionName, scenarioColumn,
+        ResultColumn("return_period", .text, "Return period (years)", "the return period in years: the event has a 1/T chance of being exceeded each year"),
+        .population,
+        ResultColumn("exposed", .people, "Exposed", "people in any hazard class at this return period"),
+        ResultColumn("displaced", .people, "Displaced (risk)", "sum over classes of rate(class) x exposed(class) at this return period"),
+        ResultColumn("hazard_unknown", .people, "Hazard unknown", "people where this hazard raster is nodata or missing (neither exposed nor safe)"),
+        .hazardUnknownShare,
+    ]
 
     /// Every return period of any scenario, in increasing order (the pmd_<T> columns).
     static func allReturnPeriods(_ file: ScenarioFile) -> [Double] {
@@ -266,30 +297,49 @@ public enum ScenarioRun {
         return (periods.averageAnnual(exposed), periods.averageAnnual(displaced), Dictionary(uniqueKeysWithValues: zip(periods.years, displaced)))
     }
 
-    static let scenarioColumn = ResultColumn("scenario", .text, "the scenario's name in the scenario file")
+    static let scenarioColumn = ResultColumn("scenario", .text, "Scenario", "the scenario's name in the scenario file")
+
+    static func unknownShare(_ unknown: Double, _ population: Double) -> Double { population > 0 ? unknown / population : 0 }
+
+    /// The largest share of a region's people with the hazard unknown, over the given scenarios' return periods.
+    static func worstUnknownShare(_ set: RegionSetResult, region r: Int, scenarios: [Int]) -> Double {
+        scenarios.flatMap { s in set.figures[s].map { unknownShare($0[r].hazardUnknown, set.populations[r]) } }.max() ?? 0
+    }
 
     /// The annual figures of one scenario, named with `prefix` (the wide table prefixes the scenario's name).
-    static func annualColumns(prefix: String, periods: [Double], change: Bool) -> [ResultColumn] {
+    static func annualColumns(prefix: String, periods: [Double], change: Bool, scenario: String? = nil) -> [ResultColumn] {
+        let columns = annualColumnsOfAnyScenario(prefix: prefix, periods: periods, change: change)
+        guard let scenario else { return columns }
+        // The wide table's names are identifiers: the scenario's own label goes into the title and meaning.
+        return columns.map { ResultColumn($0.name, $0.kind, "\($0.title), \(scenario)", "scenario '\(scenario)': \($0.meaning)") }
+    }
+
+    private static func annualColumnsOfAnyScenario(prefix: String, periods: [Double], change: Bool) -> [ResultColumn] {
         var columns = [
-            ResultColumn(prefix + "aae_exposed", .people, "average annual exposure: people exposed a year, the area under the exceedance curve of exposed (docs/methodology.md)"),
-            ResultColumn(prefix + "aad_displaced", .people, "average annual displacement (AAD): people displaced a year, sum (p_i - p_i+1)(D_i + D_i+1)/2 + p_n D_n with p = 1/T"),
-            ResultColumn(prefix + "aad_per_100k", .per100k, "AAD per 100,000 inhabitants"),
+            ResultColumn(prefix + "aae_exposed", .people, "Average annual exposure", "average annual exposure: people exposed a year, the area under the exceedance curve of exposed (docs/methodology.md)"),
+            ResultColumn(prefix + "aad_displaced", .people, "Average annual displacement", "average annual displacement (AAD, a modelled risk): people displaced a year, sum (p_i - p_i+1)(D_i + D_i+1)/2 + p_n D_n with p = 1/T"),
+            ResultColumn(prefix + "aad_per_100k", .per100k, "AAD per 100,000", "AAD per 100,000 inhabitants"),
         ]
         columns += periods.map {
-            ResultColumn(prefix + "pmd_\(formatYears($0))", .people, "probable maximum displacement at the \(formatYears($0))-year return period: displaced by that event")
+            ResultColumn(prefix + "pmd_\(formatYears($0))", .people, "PMD \(formatYears($0)) years", "probable maximum displacement at the \(formatYears($0))-year return period: displaced by that event")
         }
         if change {
             columns += [
-                ResultColumn(prefix + "aad_change", .people, "AAD minus the first scenario's AAD"),
-                ResultColumn(prefix + "aad_change_pct", .percent, "AAD change against the first scenario, in % of its AAD (empty where it is 0)"),
+                ResultColumn(prefix + "aad_change", .people, "AAD change", "AAD minus the first scenario's AAD"),
+                ResultColumn(prefix + "aad_change_pct", .percent, "AAD change (%)", "AAD change against the first scenario, in % of its AAD (empty where it is 0)"),
             ]
         }
         return columns
     }
 
+    static func annualTableColumns(_ file: ScenarioFile) -> [ResultColumn] {
+        [.regionID, .regionName, scenarioColumn] + annualColumns(prefix: "", periods: allReturnPeriods(file), change: true)
+            + [ResultColumn("hazard_unknown_share", .share, "Share with hazard unknown (worst)", "the largest hazard_unknown / population over the scenario's return periods: where it is above the incomplete-data threshold, the figures are lower bounds")]
+    }
+
     static func annualTable(_ set: RegionSetResult, file: ScenarioFile) -> ResultTable {
         let periods = allReturnPeriods(file)
-        let columns: [ResultColumn] = [.regionID, .regionName, scenarioColumn] + annualColumns(prefix: "", periods: periods, change: true)
+        let columns = annualTableColumns(file)
         var rows: [[FieldValue]] = []
         for r in 0..<set.regions.count {
             let first = annual(set, region: r, scenario: 0, file: file)
@@ -304,6 +354,7 @@ public enum ScenarioRun {
                 } else {
                     row += [.real(a.aad - first.aad), first.aad > 0 ? .real((a.aad - first.aad) / first.aad * 100) : .null]
                 }
+                row.append(.real(worstUnknownShare(set, region: r, scenarios: [s])))
                 rows.append(row)
             }
         }
@@ -311,11 +362,18 @@ public enum ScenarioRun {
     }
 
     /// One feature per region: population, then each scenario's figures as `<scenario>_<figure>`.
-    static func regionsTable(_ set: RegionSetResult, file: ScenarioFile) -> ResultTable {
+    static func regionsColumns(_ file: ScenarioFile) -> [ResultColumn] {
         var columns: [ResultColumn] = [.regionID, .regionName, .population]
         for (s, scenario) in file.scenarios.enumerated() {
-            columns += annualColumns(prefix: "\(scenario.name)_", periods: scenario.returnPeriods.years, change: s > 0)
+            columns += annualColumns(prefix: "\(scenario.identifier)_", periods: scenario.returnPeriods.years, change: s > 0,
+                                     scenario: scenario.name)
         }
+        columns.append(ResultColumn("hazard_unknown_share", .share, "Share with hazard unknown (worst)", "the largest hazard_unknown / population over every scenario and return period: where it is above the incomplete-data threshold, the figures are lower bounds"))
+        return columns
+    }
+
+    static func regionsTable(_ set: RegionSetResult, file: ScenarioFile) -> ResultTable {
+        let columns = regionsColumns(file)
         let rows = (0..<set.regions.count).map { r -> [FieldValue] in
             let population = set.populations[r]
             var row: [FieldValue] = [.string(set.regions.ids[r]), .string(set.regions.names[r]), .real(population)]
@@ -326,6 +384,7 @@ public enum ScenarioRun {
                 row += scenario.returnPeriods.years.map { .real(a.pmd[$0]!) }
                 if s > 0 { row += [.real(a.aad - first.aad), first.aad > 0 ? .real((a.aad - first.aad) / first.aad * 100) : .null] }
             }
+            row.append(.real(worstUnknownShare(set, region: r, scenarios: Array(file.scenarios.indices))))
             return row
         }
         return ResultTable(columns: columns, rows: rows)

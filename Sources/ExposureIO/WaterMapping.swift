@@ -44,15 +44,14 @@ public enum WaterMapping {
             "BAND_LAYOUT": options.layout.name, "THRESHOLD": String(threshold), "THRESHOLD_METHOD": thresholdMethod(options.threshold),
             "WATER_PIXELS": String(water), "VALID_PIXELS": String(valid), "SOURCE": (options.imagePath as NSString).lastPathComponent,
         ]
-        try writeMask(mask, grid: scene.grid, crs: scene.crs, description: "water (1 water, 0 land, 255 no data)",
-                      metadata: metadata, to: options.outputPath, outputs: outputs)
+        try outputs.writeRaster(options.outputPath, grid: scene.grid, crs: scene.crs, type: .byte, noData: Double(MaskValue.noData),
+                                description: "water (1 water, 0 land, 255 no data)", unit: "", metadata: metadata, style: .water,
+                                inputs: [options.imagePath], values: mask)
         if let indexPath = options.indexOutputPath {
-            try outputs.write(indexPath) { temporary in
-                let writer = try GridRasterWriter(path: temporary, grid: scene.grid, crs: scene.crs, type: .float32, noData: -9999,
-                                                  description: options.index.rawValue.uppercased(), unit: "", metadata: metadata)
-                try writer.write(scene.grid.fullWindow, values: index.map { $0.isNaN ? -9999 : $0 })
-                try writer.close()
-            }
+            try outputs.writeRaster(indexPath, grid: scene.grid, crs: scene.crs, type: .float32, noData: -9999,
+                                    description: "\(options.index.rawValue.uppercased()) = \(options.index.formula)", unit: "",
+                                    metadata: metadata, style: .normalisedIndex, inputs: [options.imagePath],
+                                    values: index.map { $0.isNaN ? -9999 : $0 })
         }
         if let distancePath = options.distanceOutputPath {
             // Metres: the CRS's units on a projected grid; on a geographic grid, degrees at the scene's centre latitude.
@@ -65,12 +64,11 @@ public enum WaterMapping {
             }
             let distances = DistanceTransform.distances(target: mask.map { $0 == MaskValue.yes }, width: scene.grid.width,
                                                         height: scene.grid.height, cellWidth: cellWidth, cellHeight: cellHeight)
-            try outputs.write(distancePath) { temporary in
-                let writer = try GridRasterWriter(path: temporary, grid: scene.grid, crs: scene.crs, type: .float32, noData: -9999,
-                                                  description: "distance to water", unit: "m", metadata: metadata)
-                try writer.write(scene.grid.fullWindow, values: distances.map { $0.isFinite ? $0 : -9999 })
-                try writer.close()
-            }
+            let farthest = Double(distances.filter(\.isFinite).max() ?? 0)
+            try outputs.writeRaster(distancePath, grid: scene.grid, crs: scene.crs, type: .float32, noData: -9999,
+                                    description: "distance to the nearest water pixel", unit: "m", metadata: metadata,
+                                    style: .distance(maximum: farthest), inputs: [options.imagePath],
+                                    values: distances.map { $0.isFinite ? $0 : -9999 })
         }
         var warnings: [String] = []
         if water == 0 {
@@ -88,12 +86,9 @@ public enum WaterMapping {
         let values = try computeIndex(scene, index, layout)
         let metadata = ["INDEX": index.rawValue, "INDEX_FORMULA": index.formula, "BANDS": layout.description,
                         "SOURCE": (imagePath as NSString).lastPathComponent]
-        try outputs.write(path) { temporary in
-            let writer = try GridRasterWriter(path: temporary, grid: scene.grid, crs: scene.crs, type: .float32, noData: -9999,
-                                              description: index.rawValue.uppercased(), unit: "", metadata: metadata)
-            try writer.write(scene.grid.fullWindow, values: values.map { $0.isNaN ? -9999 : $0 })
-            try writer.close()
-        }
+        try outputs.writeRaster(path, grid: scene.grid, crs: scene.crs, type: .float32, noData: -9999,
+                                description: "\(index.rawValue.uppercased()) = \(index.formula)", unit: "", metadata: metadata,
+                                style: .normalisedIndex, inputs: [imagePath], values: values.map { $0.isNaN ? -9999 : $0 })
         let valid = values.filter { !$0.isNaN }
         let warnings = valid.isEmpty
             ? ["\(imagePath): no pixel has a valid \(index.rawValue.uppercased()) (the bands are nodata, zero or saturated everywhere)"] : []
@@ -111,17 +106,6 @@ public enum WaterMapping {
         switch choice {
         case .fixed: "fixed"
         case .otsu: "otsu (\(Otsu.defaultBins) bins over the valid values' range)"
-        }
-    }
-
-    /// A 0/1/255 mask GeoTIFF (nodata 255).
-    static func writeMask(_ mask: [UInt8], grid: Grid, crs: SpatialReference, description: String, metadata: [String: String], to path: String,
-                          outputs: OutputSet) throws {
-        try outputs.write(path) { temporary in
-            let writer = try GridRasterWriter(path: temporary, grid: grid, crs: crs, type: .byte, noData: Double(MaskValue.noData),
-                                              description: description, unit: "", metadata: metadata)
-            try writer.write(grid.fullWindow, values: mask)
-            try writer.close()
         }
     }
 }

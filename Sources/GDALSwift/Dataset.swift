@@ -202,6 +202,14 @@ public final class Dataset {
         return ok
     }
 
+    /// Runs an SQL statement that returns no rows (CREATE, INSERT...) in the dataset's own dialect (SQLite for
+    /// a GeoPackage); a statement that returns rows has them discarded.
+    public func executeSQL(_ statement: String) throws {
+        let h = try openHandle()
+        let result = try GDALCall.run(path, "run SQL") { GDALDatasetExecuteSQL(h, statement, nil, nil) }
+        if let result { GDALDatasetReleaseResultSet(h, result) }
+    }
+
     public func commitTransaction() throws {
         let h = try openHandle()
         try GDALCall.ogr(path, "commit") { GDALDatasetCommitTransaction(h) }

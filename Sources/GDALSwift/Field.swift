@@ -37,9 +37,12 @@ public enum FieldType: String, Sendable {
 public struct FieldDefinition: Hashable, Sendable {
     public var name: String
     public var type: FieldType
-    public init(name: String, type: FieldType) {
+    /// A human name for the field (OGR's alternative name: GeoPackage and QGIS show it), empty for none.
+    public var alternativeName: String
+    public init(name: String, type: FieldType, alternativeName: String = "") {
         self.name = name
         self.type = type
+        self.alternativeName = alternativeName
     }
 }
 

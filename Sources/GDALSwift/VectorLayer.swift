@@ -85,6 +85,7 @@ public final class VectorLayer {
         let definition = try GDALCall.handle(path, "define field \(field.name)") { OGR_Fld_Create(field.name, field.type.ogrType) }
         defer { OGR_Fld_Destroy(definition) }
         if width > 0 { OGR_Fld_SetWidth(definition, Int32(width)) }
+        if !field.alternativeName.isEmpty { OGR_Fld_SetAlternativeName(definition, field.alternativeName) }
         try GDALCall.ogr(path, "create field \(field.name)") { OGR_L_CreateField(handle, definition, 1) }
     }
 

@@ -76,6 +76,9 @@ extension Exposure {
         @Option(help: "Worker threads (default: all cores).")
         var threads: Int?
 
+        @Option(help: "Regions where the hazard is unknown for more than this share of people are marked 'hazard data incomplete' (hatched, named).")
+        var unknownThreshold = AnalysisOptions.defaultUnknownThreshold
+
         @OptionGroup var common: CommonOptions
 
         func validate() throws {
@@ -86,6 +89,7 @@ extension Exposure {
             if hazard != nil && classes == nil && preset == nil { throw ValidationError("--hazard needs --classes or --preset") }
             if classes != nil && preset != nil { throw ValidationError("give either --classes or --preset, not both") }
             try InputPolicy.threads(threads)
+            try InputPolicy.share(unknownThreshold, option: "--unknown-threshold")
             try InputPolicy.crs(assumeCrs, option: "--assume-crs")
             try InputPolicy.band(populationBand, option: "--population-band")
             try InputPolicy.band(band, option: "--band")
@@ -102,6 +106,7 @@ extension Exposure {
             options.hazardBand = band
             options.assumeCRS = assumeCrs
             options.classes = try parseClasses()
+            options.unknownThreshold = unknownThreshold
             let progress = TerminalProgress(label: "analyze", quiet: common.quiet)
             let (result, written) = try OutputSet.producing(
                 inputs: [population, regions, hazard],
@@ -148,6 +153,12 @@ enum Summary {
             let displaced = result.figures.reduce(0) { $0 + $1.displaced }
             let unknown = result.figures.reduce(0) { $0 + $1.hazardUnknown }
             lines.append("exposed \(format(exposed)), displaced \(format(displaced)), hazard unknown \(format(unknown))")
+            let incomplete = result.incompleteRegions
+            if !incomplete.isEmpty {
+                let share = String(format: "%g", result.options.unknownThreshold * 100)
+                lines.append("hazard data incomplete (> \(share) % of people unknown; exposed is a lower bound) in \(incomplete.count) region(s): "
+                    + RegionSet.list(incomplete.map { Summary.regionLabel(result, $0) }, limit: 10))
+            }
             if let classes = result.classes, classes.count > 1 {
                 for i in 1...classes.count {
                     let people = result.figures.reduce(0) { $0 + $1.exposedByClass[i - 1] }
@@ -160,4 +171,10 @@ enum Summary {
     }
 
     static func format(_ value: Double) -> String { String(format: "%.1f", value) }
+
+    /// "RV04 El Carmen", or the id alone.
+    static func regionLabel(_ result: AnalysisResult, _ index: Int) -> String {
+        let name = result.regions.names[index]
+        return name.isEmpty ? result.regions.ids[index] : "\(result.regions.ids[index]) \(name)"
+    }
 }

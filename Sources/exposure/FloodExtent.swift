@@ -116,6 +116,9 @@ extension Exposure {
         @Option(help: "Worker threads for the exposure step (default: all cores).")
         var threads: Int?
 
+        @Option(help: "Regions where the flood is unknown for more than this share of people are marked 'hazard data incomplete'.")
+        var unknownThreshold = AnalysisOptions.defaultUnknownThreshold
+
         @OptionGroup var common: CommonOptions
 
         func validate() throws {
@@ -131,6 +134,7 @@ extension Exposure {
             try InputPolicy.band(sarBand, option: "--sar-band")
             try InputPolicy.crs(assumeCrs, option: "--assume-crs")
             try InputPolicy.threads(threads)
+            try InputPolicy.share(unknownThreshold, option: "--unknown-threshold")
         }
 
         func run() throws {
@@ -157,7 +161,7 @@ extension Exposure {
             let (report, result, written) = try OutputSet.producing(
                 inputs: [before, after, dem, people.population, people.regions],
                 declare: { outputs in
-                    try outputs.add(output, role: "--output")
+                    try outputs.addRaster(output, role: "--output")
                     if people.isRequested {
                         try ResultWriter.declare(vector: people.exposureOutput, csv: people.csv, in: outputs,
                                                  vectorRole: "--exposure-output")
@@ -175,6 +179,7 @@ extension Exposure {
                     analysis.hazardPath = try outputs.temporaryPath(for: output)
                     analysis.classes = try HazardPreset.named("flood-extent").classes
                     analysis.assumeCRS = assumeCrs
+                    analysis.unknownThreshold = unknownThreshold
                     let result = try ExposureAnalysis.run(analysis, progress: TerminalProgress(label: "people", quiet: common.quiet))
                         .mappingWarnings(outputs.publicText)
                     let written = try ResultWriter.writeAll(result, vector: people.exposureOutput, csv: people.csv,

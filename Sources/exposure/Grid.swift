@@ -70,7 +70,7 @@ extension Exposure {
             options.maskPath = mask
             options.assumeCRS = assumeCrs
             let report = try OutputSet.producing(
-                inputs: [census, like, mask], declare: { try $0.add(output, role: "--output") },
+                inputs: [census, like, mask], declare: { try $0.addRaster(output, role: "--output") },
                 work: { try CensusGridding.run(options, outputs: $0, progress: TerminalProgress(label: "grid", quiet: common.quiet)) })
             if !common.quiet {
                 for warning in report.warnings { writeToStandardError("warning: \(warning)\n") }
@@ -127,7 +127,7 @@ extension Exposure {
             options.assumeCRS = assumeCrs
             options.seaEdges = Set(seaEdge)
             let report = try OutputSet.producing(
-                inputs: [dem, sea], declare: { try $0.add(output, role: "--output") },
+                inputs: [dem, sea], declare: { try $0.addRaster(output, role: "--output") },
                 work: { try InundationMapping.run(options, outputs: $0) })
             if !common.quiet {
                 for warning in report.warnings { writeToStandardError("warning: \(warning)\n") }

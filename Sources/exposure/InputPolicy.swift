@@ -13,6 +13,12 @@ enum InputPolicy {
         }
     }
 
+    static func share(_ value: Double, option: String) throws {
+        guard value.isFinite, value >= 0, value < 1 else {
+            throw ValidationError("\(option) is a share from 0 to below 1, e.g. 0.05 for 5 % (got \(value))")
+        }
+    }
+
     static func band(_ band: Int, option: String) throws {
         guard (1...65_535).contains(band) else { throw ValidationError("\(option) must be a band number, 1 or more (got \(band))") }
     }

@@ -34,10 +34,14 @@ extension Exposure {
         @Option(help: "Worker threads (default: all cores).")
         var threads: Int?
 
+        @Option(help: "Regions where the hazard is unknown for more than this share of people (in any scenario and return period) are marked 'hazard data incomplete'.")
+        var unknownThreshold = AnalysisOptions.defaultUnknownThreshold
+
         @OptionGroup var common: CommonOptions
 
         func validate() throws {
             try InputPolicy.threads(threads)
+            try InputPolicy.share(unknownThreshold, option: "--unknown-threshold")
             if outputDir.isEmpty { throw ValidationError("--output-dir is an empty path") }
         }
 
@@ -50,7 +54,7 @@ extension Exposure {
                 work: { outputs in
                     try ScenarioRun.run(
                         scenarios, outputDirectory: outputDir, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
-                        commandLine: CommandLine.arguments, outputs: outputs,
+                        commandLine: CommandLine.arguments, unknownThreshold: unknownThreshold, outputs: outputs,
                         progress: TerminalProgress(label: "run", quiet: common.quiet))
                 })
             guard !common.quiet else { return }
@@ -60,6 +64,9 @@ extension Exposure {
                 let per100k = total.population > 0 ? total.aad / total.population * 100_000 : 0
                 lines.append("  \(total.scenario): " + String(format: "population %.0f, AAE %.1f, AAD %.1f displaced a year (%.2f per 100k)",
                                                               total.population, total.aae, total.aad, per100k))
+            }
+            for (set, regions) in report.incompleteRegions where !regions.isEmpty {
+                lines.append("  hazard data incomplete (> \(String(format: "%g", report.unknownThreshold * 100)) % of people unknown in some scenario; figures are lower bounds) in \(regions.count) \(set): \(RegionSet.list(regions, limit: 10))")
             }
             lines.append(String(format: "%.2f s; wrote ", report.seconds) + report.outputs.joined(separator: ", "))
             writeToStandardError(lines.joined(separator: "\n") + "\n")

@@ -88,9 +88,9 @@ extension Exposure {
             let report = try OutputSet.producing(
                 inputs: [image],
                 declare: { outputs in
-                    try outputs.add(output, role: "--output")
-                    if let indexOutput { try outputs.add(indexOutput, role: "--index-output") }
-                    if let distanceOutput { try outputs.add(distanceOutput, role: "--distance-output") }
+                    try outputs.addRaster(output, role: "--output")
+                    if let indexOutput { try outputs.addRaster(indexOutput, role: "--index-output") }
+                    if let distanceOutput { try outputs.addRaster(distanceOutput, role: "--distance-output") }
                 },
                 work: { try WaterMapping.run(options, outputs: $0) })
             if !common.quiet { for warning in report.warnings { writeToStandardError("warning: \(warning)\n") } }
@@ -136,7 +136,7 @@ extension Exposure {
             let chosen = try bandOptions.spectralIndex(waterOnly: false)
             guard let layout = try bandOptions.layout() else { throw ExposureError("give --sensor or --bands") }
             let result = try OutputSet.producing(
-                inputs: [image], declare: { try $0.add(output, role: "--output") },
+                inputs: [image], declare: { try $0.addRaster(output, role: "--output") },
                 work: { try WaterMapping.writeIndex(imagePath: image, layout: layout, index: chosen, assumeCRS: assumeCrs,
                                                     to: output, outputs: $0) })
             if !common.quiet { for warning in result.warnings { writeToStandardError("warning: \(warning)\n") } }

@@ -42,7 +42,7 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         let rows = try readCSV(dir.path("flood.csv"))
         let header = try String(contentsOfFile: dir.path("flood.csv"), encoding: .utf8).split(separator: "\n")[0]
-        #expect(header == "region_id,region_name,population,exposed,displaced,exposed_share,displaced_per_100k,hazard_unknown,exposed_class_1,exposed_class_2,exposed_class_3,displaced_class_1,displaced_class_2,displaced_class_3")
+        #expect(header == "region_id,region_name,population,exposed,displaced,exposed_share,displaced_per_100k,hazard_unknown,hazard_unknown_share,exposed_class_1,exposed_class_2,exposed_class_3,displaced_class_1,displaced_class_2,displaced_class_3")
         for row in rows {
             let population = Double(row["population"]!)!, exposed = Double(row["exposed"]!)!, displaced = Double(row["displaced"]!)!
             let classes = (1...3).map { Double(row["exposed_class_\($0)"]!)! }
@@ -66,7 +66,7 @@ import Testing
         let json = String(describing: geometry["coordinates"] ?? "")
         #expect(json.contains("-75.") && json.contains("6.1"))
 
-        let manifest = try CLI.json(String(contentsOfFile: dir.path("flood.manifest.json"), encoding: .utf8))
+        let manifest = try CLI.json(String(contentsOfFile: dir.path("flood.geojson.manifest.json"), encoding: .utf8))
         let inputs = try #require(manifest["inputs"] as? [[String: Any]])
         #expect(inputs.map { $0["role"] as? String } == ["population", "regions", "hazard"])
         #expect((inputs[0]["sha256"] as? String)?.count == 64)
@@ -109,7 +109,7 @@ import Testing
         let exposed = rows.compactMap { Double($0["exposed"]!) }.reduce(0, +)
         #expect(exposed > 0.9 * cells)
         // The manifest fingerprints the shapefile's attribute table too, not only its geometry file.
-        let manifest = try CLI.json(String(contentsOfFile: dir.path("olinda.manifest.json"), encoding: .utf8))
+        let manifest = try CLI.json(String(contentsOfFile: dir.path("olinda.geojson.manifest.json"), encoding: .utf8))
         let regions = try #require((manifest["inputs"] as? [[String: Any]])?.first { $0["role"] as? String == "regions" })
         let sidecars = try #require(regions["sidecarSHA256"] as? [String: String])
         #expect(sidecars.keys.contains { $0.hasSuffix("olinda1.dbf") })

@@ -55,8 +55,8 @@ import Testing
         let geojson = try CLI.json(String(contentsOfFile: dir.path("people.geojson"), encoding: .utf8))
         #expect((geojson["features"] as? [[String: Any]])?.count == 12)
         let csv = try String(contentsOfFile: dir.path("people.csv"), encoding: .utf8)
-        #expect(csv.hasPrefix("region_id,region_name,population,exposed,displaced,exposed_share,displaced_per_100k,hazard_unknown,exposed_class_1,displaced_class_1\n"))
-        #expect(FileManager.default.fileExists(atPath: dir.path("people.manifest.json")))
+        #expect(csv.hasPrefix("region_id,region_name,population,exposed,displaced,exposed_share,displaced_per_100k,hazard_unknown,hazard_unknown_share,exposed_class_1,displaced_class_1\n"))
+        #expect(FileManager.default.fileExists(atPath: dir.path("people.csv.manifest.json")))
     }
 
     @Test func badImageryInputIsExplained() throws {

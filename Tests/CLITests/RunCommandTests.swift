@@ -50,7 +50,7 @@ import Testing
             #expect(FileManager.default.fileExists(atPath: dir.path("out/\(name)")), "\(name)")
         }
         let header = try String(contentsOfFile: dir.path("out/annual.csv"), encoding: .utf8).split(separator: "\n")[0]
-        #expect(header == "region_id,region_name,scenario,aae_exposed,aad_displaced,aad_per_100k,pmd_10,pmd_50,pmd_100,pmd_500,aad_change,aad_change_pct")
+        #expect(header == "region_id,region_name,scenario,aae_exposed,aad_displaced,aad_per_100k,pmd_10,pmd_50,pmd_100,pmd_500,aad_change,aad_change_pct,hazard_unknown_share")
         #expect(try rows(dir.path("out/by_return_period.csv")).count == 12 * 2 * 4)
         try checkAnnualAgreesWithReturnPeriods(dir.path("out"))
         // The warmer scenario raises river stages everywhere: no municipality's AAD falls.
@@ -62,7 +62,7 @@ import Testing
         #expect(features.count == 12)
         let properties = try #require(features[0]["properties"] as? [String: Any])
         #expect(properties["baseline_aad_displaced"] is Double)
-        #expect(properties["ssp2-4.5-2050_aad_change_pct"] is Double)
+        #expect(properties["ssp2_4_5_2050_aad_change_pct"] is Double)
         let run = try CLI.json(String(contentsOfFile: dir.path("out/run.json"), encoding: .utf8))
         let hazards = try #require(run["hazards"] as? [[String: Any]])
         #expect(hazards.count == 8)

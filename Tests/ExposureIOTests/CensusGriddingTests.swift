@@ -17,7 +17,7 @@ import Testing
                                         outputPath: dir.path("population.tif"))
         options.likePath = Self.olinda.appendingPathComponent("L7_ETMs.tif").path
         let report = try OutputSet.producing(inputs: [options.censusPath, options.likePath],
-                                             declare: { try $0.add(options.outputPath, role: "output") },
+                                             declare: { try $0.addRaster(options.outputPath, role: "output") },
                                              work: { try CensusGridding.run(options, outputs: $0) })
         #expect(report.polygonCount == 470)
         #expect(report.censusTotal == 377_779)
