@@ -63,9 +63,9 @@ extension OutputSet {
         try write(RasterStyle.sidecarPath(for: raster)) { try Data(qml.utf8).write(to: URL(fileURLWithPath: $0)) }
     }
 
-    /// Declares a raster output and its QML.
+    /// Declares a raster output, GDAL's side file and its QML.
     public func addRaster(_ path: String, role: String) throws {
-        try add(path, role: role)
+        try addGDALRaster(path, role: role)
         try add(RasterStyle.sidecarPath(for: path), role: "the QGIS style of \(role)")
     }
 }

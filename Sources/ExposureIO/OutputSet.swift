@@ -16,6 +16,8 @@ public final class OutputSet {
         let resolved: String
         let temporary: String
         var written = false
+        /// A GDAL raster: GDAL may keep part of it (category names, statistics) in `NAME.aux.xml` beside it.
+        var isRaster = false
     }
 
     private var entries: [Entry] = []
@@ -76,10 +78,15 @@ public final class OutputSet {
                 throw ExposureError("cannot write in the output folder \(folder) (permission denied)", path: path)
             }
         }
-        let name = (path as NSString).lastPathComponent
-        let temporary = ((resolved as NSString).deletingLastPathComponent as NSString)
-            .appendingPathComponent(".\(ProcessInfo.processInfo.processIdentifier)-partial-\(name)")
-        entries.append(Entry(path: path, resolved: resolved, temporary: temporary))
+        entries.append(Entry(path: path, resolved: resolved, temporary: temporaryName(for: resolved)))
+    }
+
+    /// Declares a raster output: its `.aux.xml` (GDAL's side file) moves with it, and a stale one of a
+    /// previous file of that name is removed so it cannot describe the new raster.
+    public func addGDALRaster(_ path: String, role: String) throws {
+        try add(path, role: role)
+        try add(path + ".aux.xml", role: "GDAL's side file of \(role)")
+        entries[entries.count - 2].isRaster = true
     }
 
     /// Creates a folder for outputs (and its missing parents) inside the root; removed again on failure.
@@ -121,6 +128,14 @@ public final class OutputSet {
         return entry.temporary
     }
 
+    /// `.../NAME` -> `.../.PID-partial-NAME`: in the output's own folder (so the rename cannot cross disks),
+    /// hidden, and keeping the extension GDAL drivers go by.
+    private func temporaryName(for resolved: String) -> String {
+        let name = (resolved as NSString).lastPathComponent
+        return ((resolved as NSString).deletingLastPathComponent as NSString)
+            .appendingPathComponent(".\(ProcessInfo.processInfo.processIdentifier)-partial-\(name)")
+    }
+
     /// Writes a declared output through `body(temporaryPath)`; a failure removes what it left.
     @discardableResult
     public func write<R>(_ path: String, _ body: (String) throws -> R) throws -> R {
@@ -141,6 +156,16 @@ public final class OutputSet {
 
     /// Renames every written output into place. Call once, after the whole command has succeeded.
     public func commit() throws {
+        for entry in entries where entry.isRaster && entry.written {
+            let side = entry.temporary + ".aux.xml"
+            if let index = entries.firstIndex(where: { $0.temporary == temporaryName(for: entry.resolved + ".aux.xml") }) {
+                if FileManager.default.fileExists(atPath: side) {
+                    if rename(side, entries[index].temporary) == 0 { entries[index].written = true }
+                } else {
+                    try? FileManager.default.removeItem(atPath: entries[index].resolved)
+                }
+            }
+        }
         for entry in entries where entry.written {
             if rename(entry.temporary, entry.resolved) != 0 {
                 let reason = String(cString: strerror(errno))

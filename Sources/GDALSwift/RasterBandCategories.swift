@@ -47,6 +47,8 @@ extension RasterBand {
 
     /// The category names, indexed by value (empty when the band has none).
     public var categoryNames: [String] {
+        // GeoTIFF loads its side file (.aux.xml, where the names are) on the first metadata request, not on this one.
+        if let owner = try? dataset.openHandle() { _ = GDALGetMetadata(owner, nil) }
         guard let list = GDALGetRasterCategoryNames(handle) else { return [] }
         var names: [String] = []
         var i = 0
