@@ -14,12 +14,18 @@ public struct ReturnPeriods: Sendable, Equatable {
         guard !years.isEmpty else { throw ExposureError("at least one return period is needed") }
         for (i, t) in years.enumerated() {
             guard t.isFinite, t >= 1 else { throw ExposureError("return periods are years >= 1 (got \(t))") }
+            // Beyond a million years a return period means nothing for displacement (and p = 1/T underflows meaning).
+            guard t <= ReturnPeriods.maxYears else {
+                throw ExposureError("return periods are at most \(formatYears(ReturnPeriods.maxYears)) years (got \(t))")
+            }
             if i > 0 && t <= years[i - 1] {
                 throw ExposureError("return periods must increase: \(formatYears(years[i - 1])) is followed by \(formatYears(t))")
             }
         }
         self.years = years
     }
+
+    public static let maxYears = 1_000_000.0
 
     /// Annual exceedance probabilities, 1/T.
     public var probabilities: [Double] { years.map { 1 / $0 } }
@@ -38,5 +44,5 @@ public struct ReturnPeriods: Sendable, Equatable {
 
 /// "10" for 10.0, "2.5" for 2.5.
 public func formatYears(_ years: Double) -> String {
-    years == years.rounded() ? String(Int(years)) : String(years)
+    years == years.rounded() && abs(years) < 1e15 ? String(Int(years)) : String(years)
 }

@@ -78,10 +78,13 @@ public enum CensusGridding {
         let w = alignment.cellWidth, h = alignment.cellHeight
         let originX = alignment.originX + ((minX - alignment.originX) / w).rounded(.down) * w
         let originY = alignment.originY - ((alignment.originY - maxY) / h).rounded(.down) * h
-        let width = Int(((maxX - originX) / w).rounded(.up)), height = Int(((originY - minY) / h).rounded(.up))
-        guard width > 0, height > 0, width * height < 4_000_000_000 else {
-            throw ExposureError("the grid would be \(width) x \(height) cells; check --resolution and the CRS units")
+        // Sized in floating point first: a tiny resolution must be an error, not an integer overflow.
+        let columns = ((maxX - originX) / w).rounded(.up), rows = ((originY - minY) / h).rounded(.up)
+        guard columns.isFinite, rows.isFinite, columns >= 1, rows >= 1, columns * rows < 4_000_000_000 else {
+            throw ExposureError("the grid would be \(columns) x \(rows) cells (at most 4 billion); check the resolution and the CRS units",
+                                path: options.censusPath)
         }
+        let width = Int(columns), height = Int(rows)
         let grid = Grid(width: width, height: height, transform: GeoTransform(originX: originX, originY: originY, cellWidth: w, cellHeight: h))
 
         let shapes = census.polygons.map { RegionShape(polygons: $0, grid: grid) }
