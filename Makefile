@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 BIN := .build/release/exposure
 OUT := out
 
-.PHONY: all deps test-deps build release test demo olinda sample-data bench clean
+.PHONY: all deps test-deps build release test demo olinda sample-data bench fuzz clean
 
 all: build
 
@@ -42,6 +42,11 @@ olinda: deps
 test: test-deps olinda
 	EXPOSURE_REQUIRE_QGIS=1 $(SWIFT) test
 
+# Seeded mutations of scenario files and region files through their readers, 5 minutes by default
+# (FUZZ_SECONDS=, FUZZ_ITERATIONS=, FUZZ_SEED=); findings go to fuzz-findings/.
+fuzz: deps
+	SWIFT=$(SWIFT) ./scripts/fuzz
+
 # Regenerates sample-rasters/ (deterministic: the same bytes every time).
 sample-data: deps
 	$(SWIFT) run -c release make-sample-data sample-rasters
@@ -64,4 +69,4 @@ bench: deps
 	./scripts/bench
 
 clean:
-	rm -rf .build $(OUT)
+	rm -rf .build $(OUT) fuzz-findings

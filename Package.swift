@@ -52,6 +52,7 @@ let package = Package(
         .testTarget(
             name: "ExposureIOTests", dependencies: ["ExposureIO", "GDALSwift", "ExposureCore", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["exposure", "GDALSwift", "TestSupport"]),
+        .testTarget(name: "FuzzTests", dependencies: ["ExposureIO", "ExposureCore", "GDALSwift"]),
     ],
     swiftLanguageModes: [.v6]
 )
