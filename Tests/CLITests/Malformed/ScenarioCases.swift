@@ -76,9 +76,11 @@ enum ScenarioCases {
                  .success(warning: []), outputs: Command.runOutputs)
         scenario("return-periods-decreasing", replacing("      10: hazard10.tif\n      100: hazard100.tif\n", "      100: hazard100.tif\n      10: hazard10.tif\n"))
         for (label, value) in [("zero", "0"), ("negative", "-10"), ("overflowing", "1e400"), ("infinite", ".inf"), ("nan", ".nan"), ("text", "often"),
-                               ("below-one", "0.5")] {
+                               ("below-one", "0.5"), ("huge", "1e20"), ("huge-negative", "-1e20")] {
             scenario("return-period-\(label)", replacing("      10: hazard10.tif\n", "      \(value): hazard10.tif\n"))
         }
+        // Found by the fuzz run: a huge return period after another crashed formatting the error message.
+        scenario("return-period-huge-negative-after-another", replacing("      100: hazard100.tif\n", "      -1e20: hazard100.tif\n"))
         scenario("return-periods-empty", replacing("    return_periods:\n      10: hazard10.tif\n      100: hazard100.tif\n", "    return_periods: {}\n"))
         scenario("scenarios-empty", replacing(scenariosBlock, "scenarios: {}\n"))
         scenario("scenarios-list", replacing(scenariosBlock, "scenarios:\n  - hazard10.tif\n  - hazard100.tif\n"))
