@@ -111,7 +111,7 @@ final class Fuzzer {
         try? FileManager.default.removeItem(atPath: inputPath)
         if temporaryFindings && findings == 0 { try? FileManager.default.removeItem(at: findingsFolder) }
         print("fuzz \(target): \(done) inputs (seed \(seed)) in \(String(format: "%.1f", Date().timeIntervalSince(start))) s: "
-            + "\(accepted) read, \(rejected) refused, \(findings) finding(s); findings in \(findingsFolder.path)")
+            + "\(accepted) read, \(rejected) refused, \(findings) finding(s) of \(savedSignatures.count) kind(s); findings in \(findingsFolder.path)")
     }
 
     enum Outcome { case accepted, rejected(Error), hung }

@@ -78,6 +78,7 @@ enum RasterCases {
             try workspace.raster("in/scene.tif", width: 20, height: 20, bands: 6, type: .uint16,
                                  geoTransform: [Fixture.originX, 100, 3, Fixture.originY, 3, -100], noData: nil) { _, _, _ in 1000 }
         })
+        // Some regions outside the grid get a warning (below); none inside at all is an error.
         cases.append(corpusCase("regions-all-outside-raster", crs, Command.analyze(), .error(mentioning: ["regions.geojson"])) { workspace in
             try workspace.standardInputs()
             try workspace.write("in/regions.geojson", Fixture.featureCollection([

@@ -71,9 +71,9 @@ enum ScenarioCases {
         })
         scenario("byte-order-mark", { "\u{FEFF}" + $0 }, .success(warning: []), outputs: Command.runOutputs)
         scenario("crlf-line-endings", { $0.replacingOccurrences(of: "\n", with: "\r\n") }, .success(warning: []), outputs: Command.runOutputs)
-        scenario("anchors-and-aliases-used-sensibly", replacing("      10: hazard10.tif\n      100: hazard100.tif\n",
-                                                                "      10: &flood hazard10.tif\n      100: *flood\n"),
-                 .success(warning: []), outputs: Command.runOutputs)
+        // docs/cli.md: scenario files need no anchors or aliases, and refuse them (no alias bomb can expand).
+        scenario("anchors-and-aliases-even-harmless", replacing("      10: hazard10.tif\n      100: hazard100.tif\n",
+                                                                "      10: &flood hazard10.tif\n      100: *flood\n"))
         scenario("return-periods-decreasing", replacing("      10: hazard10.tif\n      100: hazard100.tif\n", "      100: hazard100.tif\n      10: hazard10.tif\n"))
         for (label, value) in [("zero", "0"), ("negative", "-10"), ("overflowing", "1e400"), ("infinite", ".inf"), ("nan", ".nan"), ("text", "often"),
                                ("below-one", "0.5"), ("huge", "1e20"), ("huge-negative", "-1e20")] {
@@ -129,8 +129,11 @@ enum ScenarioCases {
         scenario("inundation-surge-text", replacing(scenariosBlock, inundation(name: "surge", surge: "{10: high}")), dem: true)
         scenario("inundation-sea-edge-unknown", replacing(scenariosBlock, inundation(name: "surge", edge: "up")), dem: true)
         scenario("inundation-dem-missing", replacing(scenariosBlock, inundation(name: "surge").replacingOccurrences(of: "dem.tif", with: "nodem.tif")), dem: true)
-        scenario("scenario-name-hostile-csv", replacing("  baseline:\n", "  \"a,b\\nc \\\"d\\\"\":\n"), .success(warning: []), outputs: Command.runOutputs,
+        // Names with commas and quotes are allowed (they must come out as RFC 4180 fields); control characters are not.
+        scenario("scenario-name-commas-and-quotes", replacing("  baseline:\n", "  \"a,b \\\"d\\\"\":\n"), .success(warning: []), outputs: Command.runOutputs,
                  check: Checks.csv("out/run/annual.csv", regions: 2))
+        scenario("scenario-name-newline", replacing("  baseline:\n", "  \"a\\nb\":\n"))
+        scenario("scenario-name-twice", replacing(scenariosBlock, scenariosBlock + scenariosBlock.replacingOccurrences(of: "scenarios:\n", with: "")))
 
         // Census populations.
         func censusCase(_ name: String, _ lines: String, count: String = "people", _ expected: CorpusCase.Expected = .error(mentioning: [atLine])) {
