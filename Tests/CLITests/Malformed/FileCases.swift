@@ -82,7 +82,7 @@ enum FileCases {
         })
 
         // info
-        cases.append(corpusCase("info-empty-path", files, ["info", ""], .rejected(mentioning: ["re:''|path|PATH"])) { _ in })
+        cases.append(corpusCase("info-empty-path", files, ["info", ""], .rejected(mentioning: ["re:''|empty|PATH"])) { _ in })
         cases.append(corpusCase("info-missing", files, ["info", "in/nothing.tif"], .error(mentioning: ["nothing.tif"])) { _ in })
         for broken in Broken.allCases {
             cases.append(corpusCase("info-\(broken.rawValue)", files, ["info", "in/thing.tif"], .error(mentioning: ["thing.tif"])) { workspace in
