@@ -42,9 +42,10 @@ olinda: deps
 test: test-deps olinda
 	EXPOSURE_REQUIRE_QGIS=1 $(SWIFT) test
 
-# Seeded mutations of scenario files and region files through their readers, 5 minutes by default
+# Seeded mutations of scenario files and region files (the examples are seeds: hence olinda) through their
+# readers, 5 minutes by default
 # (FUZZ_SECONDS=, FUZZ_ITERATIONS=, FUZZ_SEED=); findings go to fuzz-findings/.
-fuzz: deps
+fuzz: deps olinda
 	SWIFT=$(SWIFT) ./scripts/fuzz
 
 # Regenerates sample-rasters/ (deterministic: the same bytes every time).
