@@ -167,14 +167,15 @@ enum OptionCases {
             try workspace.vector("in/regions.gpkg", driver: "GPKG", epsg: 32618, features: [("A", Fixture.squareWKT(columns: 0...5, rows: 0...10))])
         })
         cases.append(corpusCase("regions-gpkg-output-elsewhere", o, Command.analyze(regions: "in/regions.gpkg", csv: nil, extra: ["--output", "out/result.gpkg"]),
-                                .success(warning: []), outputs: ["out/result.gpkg", "out/result.manifest.json"]) { workspace in
+                                .success(warning: []), outputs: ["out/result.gpkg", "out/result.gpkg.manifest.json"]) { workspace in
             try workspace.standardInputs()
             try workspace.vector("in/regions.gpkg", driver: "GPKG", epsg: 32618, features: [("A", Fixture.squareWKT(columns: 0...5, rows: 0...10))])
         })
         analyze("csv-is-population-other-spelling", csv: "in/../in/./pop.tif", [], ["pop.tif"])
         analyze("csv-equals-output", csv: "out/result.geojson", ["--output", "out/result.geojson"], ["result.geojson"])
-        analyze("csv-is-manifest-of-output", csv: "out/result.manifest.json", ["--output", "out/result.geojson"], ["result.manifest.json"])
-        analyze("output-is-manifest-of-csv", csv: "out/result.csv", ["--output", "out/result.manifest.json"], ["result.manifest.json"])
+        // Every output has its manifest beside it, OUTPUT.manifest.json (docs/cli.md): no other output may take that name.
+        analyze("csv-is-manifest-of-output", csv: "out/result.geojson.manifest.json", ["--output", "out/result.geojson"], ["result.geojson.manifest.json"])
+        analyze("output-is-manifest-of-csv", csv: "out/result.csv", ["--output", "out/result.csv.manifest.json"], ["result.csv.manifest.json"])
         analyze("csv-symlink-to-population", csv: "out/link.csv", [], ["re:link\\.csv|pop\\.tif"], setup: { workspace in
             try workspace.standardInputs()
             try FileManager.default.createSymbolicLink(atPath: workspace.path("out/link.csv"), withDestinationPath: workspace.path("in/pop.tif"))
@@ -203,12 +204,13 @@ enum OptionCases {
         cases.append(corpusCase("csv-name-starting-with-dash", o, Command.analyze(csv: nil, extra: ["--csv=-result.csv"]), .success(warning: []),
                                 outputs: ["-result.csv"], setup: Setups.standard))
         cases.append(corpusCase("outputs-replace-old-ones", o, Command.analyze(extra: ["--output", "out/result.geojson"]), .success(warning: []),
-                                outputs: ["out/result.csv", "out/result.geojson", "out/result.manifest.json"],
+                                outputs: ["out/result.csv", "out/result.geojson", "out/result.csv.manifest.json", "out/result.geojson.manifest.json"],
                                 check: Checks.csv("out/result.csv", regions: 2, population: 100)) { workspace in
             try workspace.standardInputs()
             try workspace.write("out/result.csv", "stale\n")
             try workspace.write("out/result.geojson", "stale\n")
-            try workspace.write("out/result.manifest.json", "stale\n")
+            try workspace.write("out/result.csv.manifest.json", "stale\n")
+            try workspace.write("out/result.geojson.manifest.json", "stale\n")
         })
 
         // flood-extent: outputs over inputs, and failures after the mask was written.
