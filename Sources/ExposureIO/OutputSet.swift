@@ -213,6 +213,10 @@ public final class OutputSet {
         case let error as GDALError:
             return GDALError(path: error.path.map(publicText), message: publicText(error.message), code: error.code)
         default:
+            // Foundation's file errors say why the output could not be written; any other error (an
+            // imagery or argument error) already speaks for itself.
+            let domain = (error as NSError).domain
+            guard domain == NSCocoaErrorDomain || domain == NSPOSIXErrorDomain else { return error }
             let reason = OutputSet.reason(error)
             return ExposureError("cannot be written (\(publicText(reason)))", path: path)
         }
