@@ -19,6 +19,9 @@ public struct GeoTransform: Hashable, Sendable {
     /// A south-up grid (positive cell height) is refused too.
     public init(coefficients c: [Double], path: String? = nil) throws {
         guard c.count == 6 else { throw ExposureError("a geotransform needs 6 coefficients", path: path) }
+        guard c.allSatisfy(\.isFinite) else {
+            throw ExposureError("the georeference is broken (geotransform \(c) holds a non-finite number)", path: path)
+        }
         guard c[2] == 0, c[4] == 0 else {
             throw ExposureError("the raster is rotated or sheared (geotransform \(c)); warp it to a north-up grid first, e.g. gdalwarp in.tif out.tif", path: path)
         }

@@ -16,6 +16,8 @@ public struct CensusGridOptions: Sendable {
     public var maskBand = 1
     public var assumeCRS: String?
     public var outputPath: String
+    /// How errors name the resolution: "--resolution", or a scenario file's line.
+    public var resolutionName = "--resolution"
 
     public init(censusPath: String, countField: String, outputPath: String) {
         self.censusPath = censusPath
@@ -81,7 +83,7 @@ public enum CensusGridding {
         // Sized in floating point first: a tiny resolution must be an error, not an integer overflow.
         let columns = ((maxX - originX) / w).rounded(.up), rows = ((originY - minY) / h).rounded(.up)
         guard columns.isFinite, rows.isFinite, columns >= 1, rows >= 1, columns * rows < 4_000_000_000 else {
-            throw ExposureError("the grid would be \(columns) x \(rows) cells (at most 4 billion); check the resolution and the CRS units",
+            throw ExposureError("the grid would be \(columns) x \(rows) cells (at most 4 billion); check \(options.resolutionName) and the CRS units",
                                 path: options.censusPath)
         }
         let width = Int(columns), height = Int(rows)

@@ -22,7 +22,9 @@ public struct FloodExtentOptions: Sendable {
     public var speckle: SpeckleFilter = .lee(window: 5, looks: 4.4)
     public var waterDB = -18.0
     public var demPath: String?
-    public var maxSlope = 5.0
+    public var maxSlope = FloodExtentOptions.defaultMaxSlope
+    /// Degrees: steeper ground does not hold flood water (UN-SPIDER's recommended practice uses about 5).
+    public static let defaultMaxSlope = 5.0
     public var minimumPixels = 8
     public var assumeCRS: String?
 

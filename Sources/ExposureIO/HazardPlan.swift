@@ -25,8 +25,13 @@ public struct HazardPlan: Sendable {
         self.populationGrid = grid
         self.populationWKT = populationWKT
         sameCRS = hazardCRS.isSame(as: populationCRS)
-        ratio = try HazardPlan.cellRatio(populationGrid: grid, hazard: input, sameCRS: sameCRS,
-                                         populationCRS: populationCRS, hazardCRS: hazardCRS)
+        do {
+            ratio = try HazardPlan.cellRatio(populationGrid: grid, hazard: input, sameCRS: sameCRS,
+                                             populationCRS: populationCRS, hazardCRS: hazardCRS)
+        } catch let error as GDALError {
+            throw ExposureError("cannot be brought onto the population grid: PROJ finds no transformation from the population's CRS (\(populationCRS.name)) to this raster's (\(hazardCRS.name)): \(error.message)",
+                                path: input.path)
+        }
         mode = .choose(hazardCellsPerPopulationCell: ratio, sameCRS: sameCRS)
     }
 

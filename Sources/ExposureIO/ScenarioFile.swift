@@ -15,6 +15,8 @@ public struct ScenarioFile: Sendable {
         public var resolution: Double?
         public var crs: String?
         public var mask: String?
+        /// The line of `census:` in the scenario file, for errors found when gridding.
+        public var line: Int = 0
     }
 
     public enum Population: Sendable {
@@ -115,18 +117,35 @@ public struct ScenarioFile: Sendable {
             guard let node = try Yams.compose(yaml: text) else { throw ExposureError("the scenario file is empty", path: path) }
             root = node
         } catch let error as YamlError {
-            throw ExposureError("not valid YAML: \(yamlProblem(error))", path: path)
+            let (line, problem) = yamlProblem(error, text: text)
+            throw ExposureError("not valid YAML: \(problem)", path: line.map { "\(path):\($0)" } ?? path)
         }
         let reader = Reader(path: path, folder: (path as NSString).deletingLastPathComponent)
         return try reader.file(root)
     }
 
-    static func yamlProblem(_ error: YamlError) -> String {
+    /// The line and the problem of a YAML error, in plain words.
+    static func yamlProblem(_ error: YamlError, text: String) -> (line: Int?, problem: String) {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-            return "line \(mark.line): \(problem)"
+            return (mark.line, problem)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            // Yams names the keys and the mapping; the line worth showing is the key's second appearance.
+            let key = duplicates.first ?? ""
+            var seen = 0
+            for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                var trimmed = line.trimmingCharacters(in: .whitespaces)
+                if trimmed.hasPrefix("- ") { trimmed = String(trimmed.dropFirst(2)).trimmingCharacters(in: .whitespaces) }
+                for form in [key, "\"\(key)\"", "'\(key)'"] where trimmed.hasPrefix(form + ":") {
+                    seen += 1
+                    if seen == 2 { return (number + 1, "'\(key)' is given twice in the same mapping (each key once)") }
+                }
+            }
+            return (context.mark.line, "'\(duplicates.joined(separator: "', '"))' given twice in the same mapping (each key once)")
+        case .reader(let problem, _, _, _):
+            return (nil, problem)
         default:
-            return String(describing: error)
+            return (nil, String(describing: error))
         }
     }
 
@@ -279,7 +298,7 @@ public struct ScenarioFile: Sendable {
             }
             guard let censusNode = value(entries, "census") else { throw fail(node, "population needs 'raster' or 'census'") }
             let c = try mapping(censusNode, "census", allowed: ["file", "layer", "count", "like", "resolution", "crs", "mask"])
-            let census = Census(
+            var census = Census(
                 file: try file(try required(c, "file", in: "census", at: censusNode), "census file"),
                 layer: try value(c, "layer").map { try string($0, "layer") },
                 count: try string(try required(c, "count", in: "census", at: censusNode), "count"),
@@ -291,6 +310,7 @@ public struct ScenarioFile: Sendable {
                 },
                 crs: try value(c, "crs").map { try crs($0, "crs") },
                 mask: try value(c, "mask").map { try file($0, "mask") })
+            census.line = censusNode.mark?.line ?? 0
             if census.like == nil && (census.resolution == nil || census.crs == nil) {
                 throw fail(censusNode, "census needs 'like' (a raster), or 'resolution' and 'crs'")
             }

@@ -123,6 +123,7 @@ public enum ScenarioRun {
             options.resolution = spec.resolution
             options.crs = spec.crs
             options.maskPath = spec.mask
+            options.resolutionName = "\(file.path):\(spec.line) (census resolution)"
             options.assumeCRS = file.assumeCRS
             let report = try CensusGridding.run(options, outputs: outputSet)
             warnings += report.warnings

@@ -90,6 +90,7 @@ extension Exposure {
             if classes != nil && preset != nil { throw ValidationError("give either --classes or --preset, not both") }
             try InputPolicy.threads(threads)
             try InputPolicy.share(unknownThreshold, option: "--unknown-threshold")
+            if regionId.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--region-id names no field (it is empty)") }
             try InputPolicy.crs(assumeCrs, option: "--assume-crs")
             try InputPolicy.band(populationBand, option: "--population-band")
             try InputPolicy.band(band, option: "--band")
@@ -121,13 +122,22 @@ extension Exposure {
 
         func parseClasses() throws -> HazardClasses? {
             guard preset != nil || classes != nil else { return nil }
-            return try HazardClasses.resolve(preset: preset?.preset.name, thresholds: try classes.map { try numbers($0, option: "--classes") },
-                                             rates: try rates.map { try numbers($0, option: "--rates") })
+            let thresholds = try classes.map { try numbers($0, option: "--classes") }
+            let shares = try rates.map { try numbers($0, option: "--rates") }
+            do {
+                return try HazardClasses.resolve(preset: preset?.preset.name, thresholds: thresholds, rates: shares)
+            } catch let error as ExposureError {
+                // Name the option the numbers came from.
+                let option = error.message.contains("rate") ? "--rates" : preset != nil ? "--preset" : "--classes"
+                throw ExposureError("\(option): \(error.message)")
+            }
         }
 
         func numbers(_ text: String, option: String) throws -> [Double] {
-            try text.split(separator: ",").map { part in
+            guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw ExposureError("\(option) is empty (expected e.g. 0.1,0.7,1.5)") }
+            return try text.split(separator: ",", omittingEmptySubsequences: false).map { part in
                 guard let value = Double(part.trimmingCharacters(in: .whitespaces)) else {
+                    if part.trimmingCharacters(in: .whitespaces).isEmpty { throw ExposureError("\(option): an empty item in '\(text)' (expected e.g. 0.1,0.7,1.5)") }
                     throw ExposureError("\(option): '\(part)' is not a number (expected e.g. 0.1,0.7,1.5)")
                 }
                 return value

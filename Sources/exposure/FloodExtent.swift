@@ -99,8 +99,8 @@ extension Exposure {
         @Option(help: "DEM for the slope mask.")
         var dem: String?
 
-        @Option(help: "Slope limit in degrees (with --dem).")
-        var maxSlope = 5.0
+        @Option(help: "Slope limit in degrees (with --dem; default 5).")
+        var maxSlope: Double?
 
         @Option(help: "Smallest group of connected flooded pixels kept.")
         var minPixels = 8
@@ -127,7 +127,8 @@ extension Exposure {
             }
             if minPixels < 1 { throw ValidationError("--min-pixels must be at least 1") }
             if !(looks.isFinite && looks > 0) { throw ValidationError("--looks must be a positive number (got \(looks))") }
-            if !(maxSlope.isFinite && maxSlope > 0 && maxSlope <= 90) {
+            if let maxSlope, dem == nil { throw ValidationError("--max-slope \(maxSlope) needs --dem (the slope comes from the DEM)") }
+            if let maxSlope, !(maxSlope.isFinite && maxSlope > 0 && maxSlope <= 90) {
                 throw ValidationError("--max-slope must be an angle in degrees, above 0 and at most 90 (got \(maxSlope))")
             }
             if !waterDb.isFinite { throw ValidationError("--water-db must be a number of decibels (got \(waterDb))") }
@@ -142,7 +143,7 @@ extension Exposure {
             var options = FloodExtentOptions(kind: kind, beforePath: before, afterPath: after, outputPath: output)
             options.layout = try bandOptions.layout()
             options.index = try bandOptions.spectralIndex()
-            options.threshold = try threshold.map { try ThresholdChoice(parsing: $0) }
+            options.threshold = try threshold.map { try InputPolicy.threshold($0) }
             options.sarBand = sarBand
             options.units = units
             switch speckle {
@@ -152,7 +153,7 @@ extension Exposure {
             }
             options.waterDB = waterDb
             options.demPath = dem
-            options.maxSlope = maxSlope
+            options.maxSlope = maxSlope ?? FloodExtentOptions.defaultMaxSlope
             options.minimumPixels = minPixels
             options.assumeCRS = assumeCrs
             if options.kind == .optical && options.layout == nil { throw ExposureError("optical scenes need --sensor or --bands") }

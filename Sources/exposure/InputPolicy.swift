@@ -1,4 +1,6 @@
 import ArgumentParser
+import ExposureCore
+import Imagery
 
 /// Range checks shared by the commands' `validate()`: a wrong value stops the command before any work,
 /// naming the option.
@@ -16,6 +18,15 @@ enum InputPolicy {
     static func share(_ value: Double, option: String) throws {
         guard value.isFinite, value >= 0, value < 1 else {
             throw ValidationError("\(option) is a share from 0 to below 1, e.g. 0.05 for 5 % (got \(value))")
+        }
+    }
+
+    /// `otsu` or a finite number, for --threshold.
+    static func threshold(_ text: String) throws -> ThresholdChoice {
+        do {
+            return try ThresholdChoice(parsing: text)
+        } catch let error as ImageryError {
+            throw ExposureError("--threshold: \(error.message)")
         }
     }
 

@@ -81,7 +81,7 @@ extension Exposure {
             guard let layout = try bandOptions.layout() else { throw ExposureError("give --sensor or --bands") }
             var options = WaterOptions(imagePath: image, layout: layout, outputPath: output)
             options.index = try bandOptions.spectralIndex()
-            options.threshold = try ThresholdChoice(parsing: threshold)
+            options.threshold = try InputPolicy.threshold(threshold)
             options.indexOutputPath = indexOutput
             options.distanceOutputPath = distanceOutput
             options.assumeCRS = assumeCrs
