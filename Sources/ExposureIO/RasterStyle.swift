@@ -51,45 +51,45 @@ public enum RasterStyle: Sendable {
 
     /// The sidecar QML.
     public var qml: String? {
-        if case .categories(let categories) = self {
+        switch self {
+        case .categories(let categories):
             let entries = categories.map { c -> String in
                 let (r, g, b, a) = RasterCategory.components(c.colour)
                 let colour = String(format: "#%02x%02x%02x", r, g, b)
                 return "          <paletteEntry value=\"\(c.value)\" color=\"\(colour)\" alpha=\"\(a)\" label=\"\(LayerStyle.xml(c.name))\"/>"
-            }.joined(separator: "\n")
-            return """
-                <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
-                <qgis version="3.22.0" styleCategories="AllStyleCategories">
-                  <pipe>
-                    <rasterrenderer type="paletted" band="1" opacity="1" alphaBand="-1" nodataColor="">
-                      <colorPalette>
-                \(entries)
-                      </colorPalette>
-                    </rasterrenderer>
-                    <brightnesscontrast gamma="1" contrast="0" brightness="0"/>
-                    <huesaturation saturation="0" grayscaleMode="0" colorizeOn="0"/>
-                    <rasterresampler maxOversampling="2"/>
-                  </pipe>
-                  <blendMode>0</blendMode>
-                </qgis>
-
-                """
+            }
+            return RasterStyle.document(renderer: """
+                <rasterrenderer type="paletted" band="1" opacity="1" alphaBand="-1" nodataColor="">
+                  <colorPalette>
+                \(entries.joined(separator: "\n"))
+                  </colorPalette>
+                </rasterrenderer>
+                """)
+        case .ramp(let stops):
+            guard let first = stops.first, let last = stops.last else { return nil }
+            let items = stops.map {
+                "          <item value=\"\($0.value)\" alpha=\"255\" label=\"\(LayerStyle.xml($0.label))\" color=\"\($0.colour)\"/>"
+            }
+            return RasterStyle.document(renderer: """
+                <rasterrenderer type="singlebandpseudocolor" band="1" opacity="1" alphaBand="-1" classificationMin="\(first.value)" classificationMax="\(last.value)" nodataColor="">
+                  <rastershader>
+                    <colorrampshader colorRampType="INTERPOLATED" classificationMode="1" clip="0" minimumValue="\(first.value)" maximumValue="\(last.value)">
+                \(items.joined(separator: "\n"))
+                    </colorrampshader>
+                  </rastershader>
+                </rasterrenderer>
+                """)
         }
-        guard case .ramp(let stops) = self, let first = stops.first, let last = stops.last else { return nil }
-        let items = stops.map {
-            "          <item value=\"\($0.value)\" alpha=\"255\" label=\"\(LayerStyle.xml($0.label))\" color=\"\($0.colour)\"/>"
-        }.joined(separator: "\n")
+    }
+
+    /// A raster QML document around its renderer.
+    static func document(renderer: String) -> String {
+        let indented = renderer.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n")
         return """
             <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
             <qgis version="3.22.0" styleCategories="AllStyleCategories">
               <pipe>
-                <rasterrenderer type="singlebandpseudocolor" band="1" opacity="1" alphaBand="-1" classificationMin="\(first.value)" classificationMax="\(last.value)" nodataColor="">
-                  <rastershader>
-                    <colorrampshader colorRampType="INTERPOLATED" classificationMode="1" clip="0" minimumValue="\(first.value)" maximumValue="\(last.value)">
-            \(items)
-                    </colorrampshader>
-                  </rastershader>
-                </rasterrenderer>
+            \(indented)
                 <brightnesscontrast gamma="1" contrast="0" brightness="0"/>
                 <huesaturation saturation="0" grayscaleMode="0" colorizeOn="0"/>
                 <rasterresampler maxOversampling="2"/>

@@ -73,11 +73,7 @@ extension Exposure {
         @Option(help: "CSV output, one row per region.")
         var csv: String?
 
-        @Option(help: "Worker threads (default: all cores).")
-        var threads: Int?
-
-        @Option(help: "Regions where the hazard is unknown for more than this share of people are marked 'hazard data incomplete' (hatched, named).")
-        var unknownThreshold = AnalysisOptions.defaultUnknownThreshold
+        @OptionGroup var pass: PassOptions
 
         @OptionGroup var common: CommonOptions
 
@@ -88,8 +84,6 @@ extension Exposure {
             }
             if hazard != nil && classes == nil && preset == nil { throw ValidationError("--hazard needs --classes or --preset") }
             if classes != nil && preset != nil { throw ValidationError("give either --classes or --preset, not both") }
-            try InputPolicy.threads(threads)
-            try InputPolicy.share(unknownThreshold, option: "--unknown-threshold")
             if regionId.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--region-id names no field (it is empty)") }
             try InputPolicy.crs(assumeCrs, option: "--assume-crs")
             try InputPolicy.band(populationBand, option: "--population-band")
@@ -99,7 +93,7 @@ extension Exposure {
         func run() throws {
             common.configureLogging()
             var options = AnalysisOptions(populationPath: population, regionsPath: regions, idField: regionId,
-                                          threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+                                          threads: pass.threadCount)
             options.populationBand = populationBand
             options.layer = layer
             options.nameField = regionName
@@ -107,7 +101,7 @@ extension Exposure {
             options.hazardBand = band
             options.assumeCRS = assumeCrs
             options.classes = try parseClasses()
-            options.unknownThreshold = unknownThreshold
+            options.unknownThreshold = pass.unknownThreshold
             let progress = TerminalProgress(label: "analyze", quiet: common.quiet)
             let (result, written) = try OutputSet.producing(
                 inputs: [population, regions, hazard],

@@ -113,11 +113,7 @@ extension Exposure {
 
         @OptionGroup var people: ExposureStepOptions
 
-        @Option(help: "Worker threads for the exposure step (default: all cores).")
-        var threads: Int?
-
-        @Option(help: "Regions where the flood is unknown for more than this share of people are marked 'hazard data incomplete'.")
-        var unknownThreshold = AnalysisOptions.defaultUnknownThreshold
+        @OptionGroup var pass: PassOptions
 
         @OptionGroup var common: CommonOptions
 
@@ -134,8 +130,6 @@ extension Exposure {
             if !waterDb.isFinite { throw ValidationError("--water-db must be a number of decibels (got \(waterDb))") }
             try InputPolicy.band(sarBand, option: "--sar-band")
             try InputPolicy.crs(assumeCrs, option: "--assume-crs")
-            try InputPolicy.threads(threads)
-            try InputPolicy.share(unknownThreshold, option: "--unknown-threshold")
         }
 
         func run() throws {
@@ -173,14 +167,14 @@ extension Exposure {
                     guard people.isRequested, let population = people.population, let regions = people.regions,
                           let regionId = people.regionId else { return (report, nil, [output]) }
                     var analysis = AnalysisOptions(populationPath: population, regionsPath: regions, idField: regionId,
-                                                   threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+                                                   threads: pass.threadCount)
                     analysis.layer = people.layer
                     analysis.nameField = people.regionName
                     // The mask is read where it was written; it is put in place with the tables.
                     analysis.hazardPath = try outputs.temporaryPath(for: output)
                     analysis.classes = try HazardPreset.named("flood-extent").classes
                     analysis.assumeCRS = assumeCrs
-                    analysis.unknownThreshold = unknownThreshold
+                    analysis.unknownThreshold = pass.unknownThreshold
                     let result = try ExposureAnalysis.run(analysis, progress: TerminalProgress(label: "people", quiet: common.quiet))
                         .mappingWarnings(outputs.publicText)
                     let written = try ResultWriter.writeAll(result, vector: people.exposureOutput, csv: people.csv,

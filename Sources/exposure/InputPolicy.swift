@@ -1,5 +1,7 @@
 import ArgumentParser
 import ExposureCore
+import ExposureIO
+import Foundation
 import Imagery
 
 /// Range checks shared by the commands' `validate()`: a wrong value stops the command before any work,
@@ -48,4 +50,22 @@ extension InputPolicy {
             throw ValidationError("\(option) '\(definition)' is not a CRS PROJ knows (\(error.message))")
         }
     }
+}
+
+/// Options of every command that makes a zonal pass: how many threads, and when a region's hazard data
+/// count as incomplete.
+struct PassOptions: ParsableArguments {
+    @Option(help: "Worker threads (default: all cores).")
+    var threads: Int?
+
+    @Option(help: "Regions where the hazard is unknown for more than this share of people (0.05 = 5 %) are marked 'hazard data incomplete': hatched, named in the summary.")
+    var unknownThreshold = AnalysisOptions.defaultUnknownThreshold
+
+    func validate() throws {
+        try InputPolicy.threads(threads)
+        try InputPolicy.share(unknownThreshold, option: "--unknown-threshold")
+    }
+
+    /// The threads to use: as given, or all cores.
+    var threadCount: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
 }

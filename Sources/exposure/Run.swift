@@ -31,17 +31,11 @@ extension Exposure {
         @Option(help: "Folder for the outputs (created if missing).")
         var outputDir = "exposure-output"
 
-        @Option(help: "Worker threads (default: all cores).")
-        var threads: Int?
-
-        @Option(help: "Regions where the hazard is unknown for more than this share of people (in any scenario and return period) are marked 'hazard data incomplete'.")
-        var unknownThreshold = AnalysisOptions.defaultUnknownThreshold
+        @OptionGroup var pass: PassOptions
 
         @OptionGroup var common: CommonOptions
 
         func validate() throws {
-            try InputPolicy.threads(threads)
-            try InputPolicy.share(unknownThreshold, option: "--unknown-threshold")
             if outputDir.isEmpty { throw ValidationError("--output-dir is an empty path") }
         }
 
@@ -53,8 +47,8 @@ extension Exposure {
                 declare: { try ScenarioRun.declareOutputs(of: scenarios, in: $0, directory: outputDir) },
                 work: { outputs in
                     try ScenarioRun.run(
-                        scenarios, outputDirectory: outputDir, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
-                        commandLine: CommandLine.arguments, unknownThreshold: unknownThreshold, outputs: outputs,
+                        scenarios, outputDirectory: outputDir, threads: pass.threadCount,
+                        commandLine: CommandLine.arguments, unknownThreshold: pass.unknownThreshold, outputs: outputs,
                         progress: TerminalProgress(label: "run", quiet: common.quiet))
                 })
             guard !common.quiet else { return }
