@@ -35,7 +35,7 @@ public struct CensusGridReport: Sendable {
 }
 
 public enum CensusGridding {
-    public static func run(_ options: CensusGridOptions, outputs: OutputSet, progress: TerminalProgress? = nil) throws -> CensusGridReport {
+    public static func run(_ options: CensusGridOptions, outputs: OutputSet, progress: ProgressReport? = nil) throws -> CensusGridReport {
         let crs: SpatialReference
         var alignment: GeoTransform
         var likeGrid: Grid?
@@ -106,7 +106,7 @@ public enum CensusGridding {
         for (index, strip) in strips.enumerated() {
             if fractions.count < strip.cellCount { fractions = [Double](repeating: 0, count: strip.cellCount) }
             gridder.measure(strip, habitable: try mask?.shares(strip), scratch: &scratch, fractions: &fractions)
-            progress?.update(Double(index + 1) / Double(strips.count * 2))
+            progress?(Double(index + 1) / Double(strips.count * 2))
         }
         var gridTotal = 0.0, densest = 0.0
         var metadata = ["SOURCE": "exposure grid: \((options.censusPath as NSString).lastPathComponent) field \(options.countField)"]
@@ -123,12 +123,11 @@ public enum CensusGridding {
                 try writer.write(strip, values: Array(values.prefix(strip.cellCount)))
                 gridTotal += values.prefix(strip.cellCount).reduce(0, +)
                 densest = max(densest, values.prefix(strip.cellCount).max() ?? 0)
-                progress?.update(Double(strips.count + index + 1) / Double(strips.count * 2))
+                progress?(Double(strips.count + index + 1) / Double(strips.count * 2))
             }
             try writer.close()
         }
         try outputs.writeStyle(.people(maximum: densest), for: options.outputPath)
-        progress?.finish()
         for index in gridder.fullyMasked {
             warnings.append("\(options.censusPath): feature \(census.ids[index]) (\(counts[index]) people) lies entirely on masked cells; spread over its whole area instead")
         }

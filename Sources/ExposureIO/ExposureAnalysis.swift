@@ -2,6 +2,10 @@ import ExposureCore
 import Foundation
 import GDALSwift
 
+/// How a workflow says how far it is: the fraction done, 0...1, possibly from several threads. The CLI
+/// draws it as a progress bar; a library user may ignore it.
+public typealias ProgressReport = @Sendable (Double) -> Void
+
 /// What to analyse: the inputs and parameters of `exposure analyze`.
 public struct AnalysisOptions: Sendable {
     public var populationPath: String
@@ -59,7 +63,7 @@ public struct AnalysisResult {
 
 /// Population (and hazard exposure and displacement) per region, in one streaming pass.
 public enum ExposureAnalysis {
-    public static func run(_ options: AnalysisOptions, progress: TerminalProgress? = nil) throws -> AnalysisResult {
+    public static func run(_ options: AnalysisOptions, progress: ProgressReport? = nil) throws -> AnalysisResult {
         let start = Date()
         var warnings: [String] = []
         let population = try RasterInput(path: options.populationPath, band: options.populationBand,
@@ -101,8 +105,7 @@ public enum ExposureAnalysis {
         let result = try GDALEnvironment.withCacheSize(bytes: streamingCacheBytes) { try engine.run(
             threads: options.threads,
             makeInputs: { WorkerInputs(population: try GDALPopulationReader(population), hazard: try hazardPlan?.makeSampler()) },
-            progress: { done, total in progress?.update(Double(done) / Double(max(total, 1))) }) }
-        progress?.finish()
+            progress: { done, total in progress?(Double(done) / Double(max(total, 1))) }) }
 
         if result.validCellsInRegions == 0 {
             throw ExposureError("the population raster has no data (only nodata) inside the regions", path: options.populationPath)

@@ -101,7 +101,7 @@ public enum ScenarioRun {
 
     public static func run(_ file: ScenarioFile, outputDirectory: String, threads: Int, commandLine: [String],
                            unknownThreshold: Double = AnalysisOptions.defaultUnknownThreshold,
-                           outputs outputSet: OutputSet, progress: TerminalProgress? = nil) throws -> Report {
+                           outputs outputSet: OutputSet, progress: ProgressReport? = nil) throws -> Report {
         let start = Date()
         var timings: [String: Double] = [:]
         func lap(_ name: String, since: Date) { timings[name] = (Date().timeIntervalSince(since) * 1000).rounded() / 1000 }
@@ -192,8 +192,7 @@ public enum ScenarioRun {
         let result = try GDALEnvironment.withCacheSize(bytes: ExposureAnalysis.streamingCacheBytes) { try engine.run(
             threads: threads,
             makeInputs: { WorkerInputs(population: try GDALPopulationReader(population), hazards: try plans.map { try $0.makeSampler() }) },
-            progress: { done, total in progress?.update(Double(done) / Double(max(total, 1))) }) }
-        progress?.finish()
+            progress: { done, total in progress?(Double(done) / Double(max(total, 1))) }) }
         lap("zonal_pass", since: passStart)
         if result.validCellsInRegions == 0 {
             throw ExposureError("the population raster has no data (only nodata) inside the regions", path: populationPath)

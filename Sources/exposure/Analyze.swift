@@ -107,7 +107,8 @@ extension Exposure {
                 inputs: [population, regions, hazard],
                 declare: { try ResultWriter.declare(vector: output, csv: csv, in: $0) },
                 work: { outputs in
-                    let result = try ExposureAnalysis.run(options, progress: progress)
+                    let result = try ExposureAnalysis.run(options, progress: progress.report)
+                    progress.finish()
                     return (result, try ResultWriter.writeAll(result, vector: output, csv: csv, commandLine: CommandLine.arguments,
                                                               outputs: outputs))
                 })

@@ -175,8 +175,10 @@ extension Exposure {
                     analysis.classes = try HazardPreset.named("flood-extent").classes
                     analysis.assumeCRS = assumeCrs
                     analysis.unknownThreshold = pass.unknownThreshold
-                    let result = try ExposureAnalysis.run(analysis, progress: TerminalProgress(label: "people", quiet: common.quiet))
+                    let bar = TerminalProgress(label: "people", quiet: common.quiet)
+                    let result = try ExposureAnalysis.run(analysis, progress: bar.report)
                         .mappingWarnings(outputs.publicText)
+                    bar.finish()
                     let written = try ResultWriter.writeAll(result, vector: people.exposureOutput, csv: people.csv,
                                                             commandLine: CommandLine.arguments, outputs: outputs)
                     return (report, result, [output] + written)

@@ -71,7 +71,11 @@ extension Exposure {
             options.assumeCRS = assumeCrs
             let report = try OutputSet.producing(
                 inputs: [census, like, mask], declare: { try $0.addRaster(output, role: "--output") },
-                work: { try CensusGridding.run(options, outputs: $0, progress: TerminalProgress(label: "grid", quiet: common.quiet)) })
+                work: { outputs in
+                    let bar = TerminalProgress(label: "grid", quiet: common.quiet)
+                    defer { bar.finish() }
+                    return try CensusGridding.run(options, outputs: outputs, progress: bar.report)
+                })
             if !common.quiet {
                 for warning in report.warnings { writeToStandardError("warning: \(warning)\n") }
                 writeToStandardError("\(report.polygonCount) polygons, \(String(format: "%.1f", report.censusTotal)) people; grid "

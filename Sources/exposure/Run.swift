@@ -42,6 +42,7 @@ extension Exposure {
         func run() throws {
             common.configureLogging()
             let scenarios = try ScenarioFile.load(file)
+            let bar = TerminalProgress(label: "run", quiet: common.quiet)
             let report = try OutputSet.producing(
                 inputs: ScenarioRun.inputs(of: scenarios), root: outputDir,
                 declare: { try ScenarioRun.declareOutputs(of: scenarios, in: $0, directory: outputDir) },
@@ -49,8 +50,9 @@ extension Exposure {
                     try ScenarioRun.run(
                         scenarios, outputDirectory: outputDir, threads: pass.threadCount,
                         commandLine: CommandLine.arguments, unknownThreshold: pass.unknownThreshold, outputs: outputs,
-                        progress: TerminalProgress(label: "run", quiet: common.quiet))
+                        progress: bar.report)
                 })
+            bar.finish()
             guard !common.quiet else { return }
             for warning in report.warnings { writeToStandardError("warning: \(warning)\n") }
             var lines = ["\(scenarios.name): \(report.sets.map { "\($0.regions.count) \($0.label)" }.joined(separator: ", "))"]

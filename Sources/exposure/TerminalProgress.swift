@@ -3,11 +3,12 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ExposureIO
 import Synchronization
 
 /// A progress bar on stderr: `label [#####.....]  42%  12.3 s`. Silent when stderr is not a terminal or
 /// when `quiet`; safe to update from several threads.
-public final class TerminalProgress: Sendable {
+final class TerminalProgress: Sendable {
     private struct State {
         var fraction = 0.0
         var lastDrawn = -1.0
@@ -20,14 +21,14 @@ public final class TerminalProgress: Sendable {
     private let start: Double
     private let state = Mutex(State())
 
-    public init(label: String, quiet: Bool) {
+    init(label: String, quiet: Bool) {
         self.label = label
         self.enabled = !quiet && isatty(STDERR_FILENO) != 0
         self.start = TerminalProgress.now()
     }
 
     /// Sets the fraction done (0...1). Redraws at most ten times a second.
-    public func update(_ fraction: Double) {
+    func update(_ fraction: Double) {
         guard enabled else { return }
         let now = TerminalProgress.now()
         state.withLock { s in
@@ -41,7 +42,7 @@ public final class TerminalProgress: Sendable {
     }
 
     /// Draws the final state and moves to a new line.
-    public func finish() {
+    func finish() {
         guard enabled else { return }
         state.withLock { s in
             guard !s.finished else { return }
@@ -65,4 +66,9 @@ public final class TerminalProgress: Sendable {
         clock_gettime(CLOCK_MONOTONIC, &t)
         return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
     }
+}
+
+extension TerminalProgress {
+    /// The closure a workflow reports its progress through (fraction done, 0...1).
+    var report: ProgressReport { { [self] fraction in update(fraction) } }
 }
