@@ -102,161 +102,208 @@ public enum ScenarioRun {
     public static func run(_ file: ScenarioFile, outputDirectory: String, threads: Int, commandLine: [String],
                            unknownThreshold: Double = AnalysisOptions.defaultUnknownThreshold,
                            outputs outputSet: OutputSet, progress: ProgressReport? = nil) throws -> Report {
+        var run = Steps(file: file, layout: Layout(directory: outputDirectory, file: file), outputs: outputSet)
+        let (population, census) = try run.population()
+        let sets = try run.regionSets(on: population)
+        let layers = try run.hazards(on: population)
+        let result = try run.pass(population: population, sets: sets, layers: layers, threads: threads, progress: progress)
+        let results = run.figures(result, sets: sets, layers: layers)
+        let (written, incomplete) = try run.write(results, layers: layers, unknownThreshold: unknownThreshold)
+        let totals = totalsOfFirstSet(results, file: file)
+        try run.writeManifest(population: population, census: census, sets: results, layers: layers, totals: totals,
+                              written: written, incomplete: incomplete, unknownThreshold: unknownThreshold, commandLine: commandLine)
+        return Report(file: file, outputDirectory: outputDirectory, sets: results, outputs: written + [run.layout.manifest],
+                      warnings: run.warnings, seconds: Date().timeIntervalSince(run.start), totals: totals,
+                      incompleteRegions: incomplete, unknownThreshold: unknownThreshold)
+    }
+
+    /// The steps of a run, in order, sharing what they found: warnings and timings.
+    struct Steps {
+        let file: ScenarioFile
+        let layout: Layout
+        let outputs: OutputSet
         let start = Date()
+        var warnings: [String]
         var timings: [String: Double] = [:]
-        func lap(_ name: String, since: Date) { timings[name] = (Date().timeIntervalSince(since) * 1000).rounded() / 1000 }
-        var warnings: [String] = file.warnings
-        let layout = Layout(directory: outputDirectory, file: file)
 
-        // Population: a raster, or census counts gridded first.
-        var census: CensusGridReport?
-        let populationPath: String, populationBand: Int
-        switch file.population {
-        case .raster(let path, let band):
-            populationPath = path
-            populationBand = band
-        case .census(let spec):
-            let gridStart = Date()
-            var options = CensusGridOptions(censusPath: spec.file, countField: spec.count, outputPath: layout.populationRaster)
-            options.layer = spec.layer
-            options.likePath = spec.like
-            options.resolution = spec.resolution
-            options.crs = spec.crs
-            options.maskPath = spec.mask
-            options.resolutionName = "\(file.path):\(spec.line) (census resolution)"
-            options.assumeCRS = file.assumeCRS
-            let report = try CensusGridding.run(options, outputs: outputSet)
-            warnings += report.warnings
-            census = report
-            // Read back from where it was written; it is renamed into place with the other outputs.
-            populationPath = try outputSet.temporaryPath(for: options.outputPath)
-            populationBand = 1
-            lap("census_to_grid", since: gridStart)
-        }
-        let population = try RasterInput(path: populationPath, band: populationBand, assumeCRS: file.assumeCRS, role: "population")
-        let populationCRS = try population.spatialReference()
-
-        // Regions: every set in the same pass.
-        var sets: [(spec: ScenarioFile.Regions, regions: RegionSet)] = []
-        for spec in file.regions {
-            var regions = try RegionSet(path: spec.file, layer: spec.layer, idField: spec.id, nameField: spec.name,
-                                        targetCRS: populationCRS, assumeCRS: file.assumeCRS)
-            if spec.dissolve { regions = try regions.dissolved() }
-            warnings += regions.warnings
-            sets.append((spec, regions))
-        }
-        let shapes = sets.flatMap { $0.regions.polygons.map { RegionShape(polygons: $0, grid: population.grid) } }
-        if shapes.isEmpty || shapes.allSatisfy({ $0.cellWindow.isEmpty }) {
-            throw ExposureError("no region overlaps the population grid", path: file.regions[0].file)
+        init(file: ScenarioFile, layout: Layout, outputs: OutputSet) {
+            self.file = file
+            self.layout = layout
+            self.outputs = outputs
+            warnings = file.warnings
         }
 
-        // Hazards: given rasters, or inundation depths generated into DIR/hazards/.
-        let hazardStart = Date()
-        var layers: [HazardLayer] = []
-        for (s, scenario) in file.scenarios.enumerated() {
-            var paths: [String] = []
-            var generated: [(String, Double)?] = []
-            switch scenario.source {
-            case .rasters(let list):
-                paths = list
-                generated = list.map { _ in nil }
-            case .inundation(let spec):
-                var options = InundationOptions(demPath: spec.dem, seaLevel: spec.seaLevel, outputPath: "")
-                options.seaEdges = spec.seaEdges
-                options.seaMaskPath = spec.seaMask
+        mutating func lap(_ name: String, since: Date) { timings[name] = (Date().timeIntervalSince(since) * 1000).rounded() / 1000 }
+
+        /// The population raster, or census counts gridded first (into the output folder).
+        mutating func population() throws -> (RasterInput, CensusGridReport?) {
+            switch file.population {
+            case .raster(let path, let band):
+                return (try RasterInput(path: path, band: band, assumeCRS: file.assumeCRS, role: "population"), nil)
+            case .census(let spec):
+                let gridStart = Date()
+                var options = CensusGridOptions(censusPath: spec.file, countField: spec.count, outputPath: layout.populationRaster)
+                options.layer = spec.layer
+                options.likePath = spec.like
+                options.resolution = spec.resolution
+                options.crs = spec.crs
+                options.maskPath = spec.mask
+                options.resolutionName = "\(file.path):\(spec.line) (census resolution)"
                 options.assumeCRS = file.assumeCRS
-                let levels = zip(scenario.returnPeriods.years, spec.surge).map { years, surge in
-                    (spec.seaLevel + surge, layout.hazard(scenario: scenario.name, years: years))
+                let report = try CensusGridding.run(options, outputs: outputs)
+                warnings += report.warnings
+                lap("census_to_grid", since: gridStart)
+                // Read back from where it was written; it is renamed into place with the other outputs.
+                let staged = try outputs.temporaryPath(for: options.outputPath)
+                return (try RasterInput(path: staged, band: 1, assumeCRS: file.assumeCRS, role: "population"), report)
+            }
+        }
+
+        /// Every region set, transformed to the population grid's CRS (all go through the same pass).
+        mutating func regionSets(on population: RasterInput) throws -> [(spec: ScenarioFile.Regions, regions: RegionSet)] {
+            let populationCRS = try population.spatialReference()
+            var sets: [(spec: ScenarioFile.Regions, regions: RegionSet)] = []
+            for spec in file.regions {
+                var regions = try RegionSet(path: spec.file, layer: spec.layer, idField: spec.id, nameField: spec.name,
+                                            targetCRS: populationCRS, assumeCRS: file.assumeCRS)
+                if spec.dissolve { regions = try regions.dissolved() }
+                warnings += regions.warnings
+                sets.append((spec, regions))
+            }
+            return sets
+        }
+
+        /// One plan per hazard raster: given, or inundation depths generated into DIR/hazards/.
+        mutating func hazards(on population: RasterInput) throws -> [HazardLayer] {
+            let hazardStart = Date()
+            let populationCRS = try population.spatialReference()
+            var layers: [HazardLayer] = []
+            for (s, scenario) in file.scenarios.enumerated() {
+                var paths: [String] = []
+                var generated: [(String, Double)?] = []
+                switch scenario.source {
+                case .rasters(let list):
+                    paths = list
+                    generated = list.map { _ in nil }
+                case .inundation(let spec):
+                    var options = InundationOptions(demPath: spec.dem, seaLevel: spec.seaLevel, outputPath: "")
+                    options.seaEdges = spec.seaEdges
+                    options.seaMaskPath = spec.seaMask
+                    options.assumeCRS = file.assumeCRS
+                    let levels = zip(scenario.returnPeriods.years, spec.surge).map { years, surge in
+                        (spec.seaLevel + surge, layout.hazard(scenario: scenario.name, years: years))
+                    }
+                    let reports = try InundationMapping.run(options, levels: levels, outputs: outputs)
+                    warnings += reports.flatMap(\.warnings)
+                    paths = try levels.map { try outputs.temporaryPath(for: $0.1) }
+                    generated = levels.map { (spec.dem, $0.0) }
                 }
-                let reports = try InundationMapping.run(options, levels: levels, outputs: outputSet)
-                warnings += reports.flatMap(\.warnings)
-                paths = try levels.map { try outputSet.temporaryPath(for: $0.1) }
-                generated = levels.map { (spec.dem, $0.0) }
+                for (p, path) in paths.enumerated() {
+                    let input = try RasterInput(path: path, band: file.hazardBand, assumeCRS: file.assumeCRS, role: "hazard")
+                    let plan = try HazardPlan(hazard: input, classes: file.classes, population: population.grid,
+                                              populationCRS: populationCRS, populationWKT: population.crsWKT)
+                    layers.append(HazardLayer(scenario: s, period: p, plan: plan, generated: generated[p]))
+                }
             }
-            for (p, path) in paths.enumerated() {
-                let input = try RasterInput(path: path, band: file.hazardBand, assumeCRS: file.assumeCRS, role: "hazard")
-                let plan = try HazardPlan(hazard: input, classes: file.classes, population: population.grid,
-                                          populationCRS: populationCRS, populationWKT: population.crsWKT)
-                layers.append(HazardLayer(scenario: s, period: p, plan: plan, generated: generated[p]))
+            lap("hazards", since: hazardStart)
+            return layers
+        }
+
+        /// One pass: every hazard raster read once, coverage computed once for all of them.
+        mutating func pass(population: RasterInput, sets: [(spec: ScenarioFile.Regions, regions: RegionSet)], layers: [HazardLayer],
+                           threads: Int, progress: ProgressReport?) throws -> ZonalResult {
+            let shapes = sets.flatMap { $0.regions.polygons.map { RegionShape(polygons: $0, grid: population.grid) } }
+            if shapes.isEmpty || shapes.allSatisfy({ $0.cellWindow.isEmpty }) {
+                throw ExposureError("no region overlaps the population grid", path: file.regions[0].file)
             }
-        }
-        lap("hazards", since: hazardStart)
-
-        // One pass: every hazard raster read once, coverage computed once for all of them.
-        let passStart = Date()
-        let classes = file.classes
-        let engine = ZonalEngine(grid: population.grid, regions: shapes, classes: classes, hazardCount: layers.count,
-                                 blockSize: population.blockSize,
-                                 targetChunkCells: max(1 << 16, (1 << 20) / max(1, layers.count / 2)))
-        let plans = layers.map(\.plan)
-        let result = try GDALEnvironment.withCacheSize(bytes: ExposureAnalysis.streamingCacheBytes) { try engine.run(
-            threads: threads,
-            makeInputs: { WorkerInputs(population: try GDALPopulationReader(population), hazards: try plans.map { try $0.makeSampler() }) },
-            progress: { done, total in progress?(Double(done) / Double(max(total, 1))) }) }
-        lap("zonal_pass", since: passStart)
-        if result.validCellsInRegions == 0 {
-            throw ExposureError("the population raster has no data (only nodata) inside the regions", path: populationPath)
-        }
-
-        // Figures per region set, scenario, return period and region.
-        var results: [RegionSetResult] = []
-        var offset = 0
-        for (spec, regions) in sets {
-            let range = offset..<(offset + regions.count)
-            var figures: [[[RegionFigures]]] = file.scenarios.map { s in s.returnPeriods.years.map { _ in [] } }
-            for (h, layer) in layers.enumerated() {
-                figures[layer.scenario][layer.period] = range.map { RegionFigures(totals: result.hazardTotals[h][$0], classes: classes) }
+            let passStart = Date()
+            let engine = ZonalEngine(grid: population.grid, regions: shapes, classes: file.classes, hazardCount: layers.count,
+                                     blockSize: population.blockSize,
+                                     targetChunkCells: max(1 << 16, (1 << 20) / max(1, layers.count / 2)))
+            let plans = layers.map(\.plan)
+            let result = try GDALEnvironment.withCacheSize(bytes: ExposureAnalysis.streamingCacheBytes) { try engine.run(
+                threads: threads,
+                makeInputs: { WorkerInputs(population: try GDALPopulationReader(population), hazards: try plans.map { try $0.makeSampler() }) },
+                progress: { done, total in progress?(Double(done) / Double(max(total, 1))) }) }
+            lap("zonal_pass", since: passStart)
+            if result.validCellsInRegions == 0 {
+                throw ExposureError("the population raster has no data (only nodata) inside the regions", path: outputs.publicText(population.path))
             }
-            results.append(RegionSetResult(label: spec.label, regions: regions, populations: Array(result.populations[range]), figures: figures))
-            offset += regions.count
+            warnings += HazardPlan.unknownWarnings(plans, totals: result.hazardTotals)
+            return result
         }
-        warnings += HazardPlan.unknownWarnings(plans, totals: result.hazardTotals)
 
-        // Outputs.
-        let writeStart = Date()
-        var outputs: [String] = []
-        var incomplete: [(set: String, regions: [String])] = []
-        if case .census = file.population { outputs += [layout.populationRaster, RasterStyle.sidecarPath(for: layout.populationRaster)] }
-        for layer in layers where layer.generated != nil {
-            let path = outputSet.publicText(layer.input.path)
-            outputs += [path, RasterStyle.sidecarPath(for: path)]
+        /// Figures per region set, scenario, return period and region.
+        func figures(_ result: ZonalResult, sets: [(spec: ScenarioFile.Regions, regions: RegionSet)], layers: [HazardLayer]) -> [RegionSetResult] {
+            var results: [RegionSetResult] = []
+            var offset = 0
+            for (spec, regions) in sets {
+                let range = offset..<(offset + regions.count)
+                var figures: [[[RegionFigures]]] = file.scenarios.map { s in s.returnPeriods.years.map { _ in [] } }
+                for (h, layer) in layers.enumerated() {
+                    figures[layer.scenario][layer.period] = range.map { RegionFigures(totals: result.hazardTotals[h][$0], classes: file.classes) }
+                }
+                results.append(RegionSetResult(label: spec.label, regions: regions, populations: Array(result.populations[range]), figures: figures))
+                offset += regions.count
+            }
+            return results
         }
-        for set in results {
-            let paths = layout.tables(ofSet: set.label)
-            try ResultWriter.writeCSV(byReturnPeriodTable(set, file: file), to: paths[0], outputs: outputSet)
-            try ResultWriter.writeCSV(annualTable(set, file: file), to: paths[1], outputs: outputSet)
-            let regions = regionsTable(set, file: file)
-            // The default style shows the first scenario's AAD per 100k, hatched where any hazard raster is incomplete.
-            let style = LayerStyle(table: regions, headline: "\(file.scenarios[0].identifier)_aad_per_100k", unknownThreshold: unknownThreshold)
-            try ResultWriter.writeVector(regions, regions: set.regions, to: paths[2], style: style, outputs: outputSet)
-            outputs += layout.files(ofSet: set.label)
-            incomplete.append((set.label, (0..<set.regions.count).filter {
-                worstUnknownShare(set, region: $0, scenarios: Array(file.scenarios.indices)) > unknownThreshold
-            }.map { set.regions.ids[$0] }))
-        }
-        lap("writing", since: writeStart)
 
-        let totals = file.scenarios.enumerated().map { s, scenario -> (String, Double, Double, Double, [Double]) in
+        /// The tables of every region set; returns the files written (generated rasters included) and, per
+        /// set, the regions with incomplete hazard data.
+        mutating func write(_ results: [RegionSetResult], layers: [HazardLayer],
+                            unknownThreshold: Double) throws -> ([String], [(set: String, regions: [String])]) {
+            let writeStart = Date()
+            var written: [String] = []
+            var incomplete: [(set: String, regions: [String])] = []
+            if case .census = file.population { written += [layout.populationRaster, RasterStyle.sidecarPath(for: layout.populationRaster)] }
+            for layer in layers where layer.generated != nil {
+                let path = outputs.publicText(layer.input.path)
+                written += [path, RasterStyle.sidecarPath(for: path)]
+            }
+            for set in results {
+                let paths = layout.tables(ofSet: set.label)
+                try ResultWriter.writeCSV(byReturnPeriodTable(set, file: file), to: paths[0], outputs: outputs)
+                try ResultWriter.writeCSV(annualTable(set, file: file), to: paths[1], outputs: outputs)
+                let regions = regionsTable(set, file: file)
+                // The default style shows the first scenario's AAD per 100k, hatched where any hazard raster is incomplete.
+                let style = LayerStyle(table: regions, headline: "\(file.scenarios[0].identifier)_aad_per_100k", unknownThreshold: unknownThreshold)
+                try ResultWriter.writeVector(regions, regions: set.regions, to: paths[2], style: style, outputs: outputs)
+                written += layout.files(ofSet: set.label)
+                incomplete.append((set.label, (0..<set.regions.count).filter {
+                    worstUnknownShare(set, region: $0, scenarios: Array(file.scenarios.indices)) > unknownThreshold
+                }.map { set.regions.ids[$0] }))
+            }
+            lap("writing", since: writeStart)
+            return (written, incomplete)
+        }
+
+        /// run.json, last: it lists every other output.
+        mutating func writeManifest(population: RasterInput, census: CensusGridReport?, sets: [RegionSetResult], layers: [HazardLayer],
+                                    totals: [(scenario: String, population: Double, aae: Double, aad: Double, pmd: [Double])],
+                                    written: [String], incomplete: [(set: String, regions: [String])], unknownThreshold: Double,
+                                    commandLine: [String]) throws {
+            warnings = warnings.map(outputs.publicText)
+            timings["total"] = (Date().timeIntervalSince(start) * 1000).rounded() / 1000
+            let columns: [String: [ResultColumn]] = [
+                "by_return_period.csv": byReturnPeriodColumns, "annual.csv": annualTableColumns(file), "regions.geojson": regionsColumns(file),
+            ]
+            try RunManifest.write(file: file, population: population, census: census, sets: sets, layers: layers,
+                                  totals: totals, outputs: written + [layout.manifest], columns: columns, unknownThreshold: unknownThreshold,
+                                  incompleteRegions: incomplete, warnings: warnings, timings: timings,
+                                  commandLine: commandLine, to: layout.manifest, outputSet: outputs)
+        }
+    }
+
+    /// Each scenario's total population, AAE, AAD and displaced by return period, over the first region set.
+    static func totalsOfFirstSet(_ results: [RegionSetResult], file: ScenarioFile) -> [(scenario: String, population: Double, aae: Double, aad: Double, pmd: [Double])] {
+        file.scenarios.enumerated().map { s, scenario in
             let set = results[0]
             let exposed = set.figures[s].map { $0.reduce(0) { $0 + $1.exposed } }
             let displaced = set.figures[s].map { $0.reduce(0) { $0 + $1.displaced } }
             return (scenario.name, set.populations.reduce(0, +), scenario.returnPeriods.averageAnnual(exposed),
                     scenario.returnPeriods.averageAnnual(displaced), displaced)
         }
-        let runJSON = layout.manifest
-        outputs.append(runJSON)
-        warnings = warnings.map(outputSet.publicText)
-        timings["total"] = (Date().timeIntervalSince(start) * 1000).rounded() / 1000
-        let columns: [String: [ResultColumn]] = [
-            "by_return_period.csv": byReturnPeriodColumns, "annual.csv": annualTableColumns(file), "regions.geojson": regionsColumns(file),
-        ]
-        try RunManifest.write(file: file, population: population, census: census, sets: results, layers: layers,
-                              totals: totals, outputs: outputs, columns: columns, unknownThreshold: unknownThreshold,
-                              incompleteRegions: incomplete, warnings: warnings, timings: timings,
-                              commandLine: commandLine, to: runJSON, outputSet: outputSet)
-        return Report(file: file, outputDirectory: outputDirectory, sets: results, outputs: outputs, warnings: warnings,
-                      seconds: Date().timeIntervalSince(start), totals: totals, incompleteRegions: incomplete,
-                      unknownThreshold: unknownThreshold)
     }
 
     /// One row per region, scenario and return period.
