@@ -140,9 +140,9 @@ public enum DatasetDescription: Encodable, Sendable {
             try probe(band)
             let block = band.blockSize
             bands.append(.init(
-                index: index, dataType: band.dataType.rawValue, noData: band.noDataValue, scale: band.scale,
-                offset: band.offset, blockWidth: block.width, blockHeight: block.height,
-                description: band.bandDescription, unit: band.unitType))
+                index: index, dataType: band.dataType.rawValue, noData: try band.noDataValue, scale: try band.scale,
+                offset: try band.offset, blockWidth: block.width, blockHeight: block.height,
+                description: try band.bandDescription, unit: try band.unitType))
         }
         return RasterDescription(
             path: dataset.path, driver: dataset.driverName, width: dataset.width, height: dataset.height,
@@ -169,11 +169,11 @@ public enum DatasetDescription: Encodable, Sendable {
         for index in 0..<dataset.layerCount {
             let layer = try dataset.layer(at: index)
             let srs = try layer.spatialReference()
-            let extent = layer.extent().map { [$0.minX, $0.minY, $0.maxX, $0.maxY] }
+            let extent = try layer.extent().map { [$0.minX, $0.minY, $0.maxX, $0.maxY] }
             layers.append(.init(
-                name: layer.name, featureCount: layer.featureCount, geometryType: layer.geometryTypeName,
+                name: layer.name, featureCount: try layer.featureCount, geometryType: try layer.geometryTypeName,
                 epsg: srs?.epsgCode, crsName: srs?.name, extent: extent,
-                fields: layer.fields.map { .init(name: $0.name, type: $0.type.rawValue) }))
+                fields: try layer.fields.map { .init(name: $0.name, type: $0.type.rawValue) }))
         }
         return VectorDescription(path: dataset.path, driver: dataset.driverName, layers: layers)
     }

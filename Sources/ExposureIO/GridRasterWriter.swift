@@ -22,7 +22,7 @@ public final class GridRasterWriter {
         for (key, value) in metadata.sorted(by: { $0.key < $1.key }) { try dataset.setMetadataItem(key, value) }
         band = try dataset.band(1)
         if let noData { try band.setNoDataValue(noData) }
-        band.setDescription(description)
+        try band.setDescription(description)
         if !unit.isEmpty { try band.setUnitType(unit) }
         if !categories.isEmpty { try band.setCategories(categories) }
     }

@@ -51,9 +51,9 @@ public struct RasterInput: Sendable {
         epsg = CRSIdentification.epsg(of: srs, wkt: crsWKT)
         crsWasAssumed = assumed
         let rasterBand = try dataset.band(band)
-        noData = rasterBand.noDataValue
-        scale = rasterBand.scale ?? 1
-        offset = rasterBand.offset ?? 0
+        noData = try rasterBand.noDataValue
+        scale = try rasterBand.scale ?? 1
+        offset = try rasterBand.offset ?? 0
         blockSize = rasterBand.blockSize
         dataType = rasterBand.dataType.rawValue
     }

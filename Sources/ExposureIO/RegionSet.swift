@@ -85,7 +85,7 @@ public final class RegionSet {
             }
             layer = try dataset.layer(at: 0)
         }
-        let fieldNames = layer.fields.map(\.name)
+        let fieldNames = try layer.fields.map(\.name)
         for field in [idField, nameField].compactMap({ $0 }) + requiredFields where !fieldNames.contains(field) {
             throw ExposureError("layer '\(layer.name)' has no field '\(field)'; its fields are: \(fieldNames.joined(separator: ", "))", path: path)
         }
@@ -104,7 +104,7 @@ public final class RegionSet {
         var attributes: [[FieldValue]] = []
         var seen = Set<String>()
         var emptyIds: [Int] = [], duplicates: [String] = [], duplicated = Set<String>()
-        layer.resetReading()
+        try layer.resetReading()
         while let feature = try layer.nextFeature() {
             let id = idField.map { feature[$0]?.description ?? "" } ?? String(feature.fid)
             let label = id.isEmpty ? "feature \(feature.fid)" : "region \(id)"

@@ -58,8 +58,8 @@ final class SceneReader {
             throw ExposureError("band \(index) does not exist; the scene has \(bandCount) band(s) (check --sensor or --bands)", path: path)
         }
         let original = try source.band(index)
-        let noData = original.noDataValue
-        let scale = Float(original.scale ?? 1), offset = Float(original.offset ?? 0)
+        let noData = try original.noDataValue
+        let scale = Float(try original.scale ?? 1), offset = Float(try original.offset ?? 0)
         let saturated: Float? = switch original.dataType {
         case .byte: 255
         case .uint16: 65535

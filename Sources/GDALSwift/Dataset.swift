@@ -158,6 +158,13 @@ public final class Dataset {
         return RasterBand(dataset: self, handle: band, index: index)
     }
 
+    /// Creates one mask band shared by every band (GDALCreateDatasetMaskBand; in a GeoTIFF an internal mask
+    /// or a `.msk` file); fill it through any band's ``RasterBand/maskBand()``.
+    public func createMaskBand() throws {
+        let h = try openHandle()
+        try GDALCall.cpl(path, "create a mask") { GDALCreateDatasetMaskBand(h, GMF_PER_DATASET) }
+    }
+
     // MARK: Vector
 
     public func layer(at index: Int) throws -> VectorLayer {

@@ -25,9 +25,14 @@ public struct Driver {
     }
 
     /// Creates a raster; `options` are the driver's creation options (e.g. `TILED=YES`, `COMPRESS=DEFLATE`).
+    /// ``RasterDataType/int8`` creates a Byte raster with `PIXELTYPE=SIGNEDBYTE` (GDAL 3.6's signed bytes).
     public func createRaster(
         path: String, width: Int, height: Int, bands: Int, type: RasterDataType, options: [String] = []
     ) throws -> Dataset {
+        var options = options
+        if type == .int8, !options.contains(where: { $0.uppercased().hasPrefix("PIXELTYPE=") }) {
+            options.append("PIXELTYPE=SIGNEDBYTE")
+        }
         let dataset = try withCStringList(options) { list in
             try GDALCall.handle(path, "create raster") {
                 GDALCreate(handle, path, Int32(width), Int32(height), Int32(bands), type.gdalType, list)

@@ -122,6 +122,46 @@ public final class Geometry {
         return valid
     }
 
+    /// GEOS's verdict: valid, invalid (self-intersections and the like, which MakeValid repairs), or broken:
+    /// GEOS could not even build it (e.g. "IllegalArgumentException: Points of LinearRing do not form a
+    /// closed linestring"), with GEOS's message.
+    public enum Validity: Equatable, Sendable {
+        case valid
+        case invalid
+        case broken(String)
+    }
+
+    public var validity: Validity {
+        GDALEnvironment.ensureInitialized()
+        CPLErrorReset()
+        let valid = OGR_G_IsValid(handle) != 0
+        let failed = CPLGetLastErrorType().rawValue >= CE_Failure.rawValue
+        let message = CPLGetLastErrorMsg().map { String(cString: $0) } ?? ""
+        CPLErrorReset()
+        if failed { return .broken(message.isEmpty ? "GEOS could not read the geometry" : message) }
+        return valid ? .valid : .invalid
+    }
+
+    /// Number of points (all rings and parts).
+    public var pointCount: Int {
+        func count(_ h: OGRGeometryH) -> Int {
+            let parts = Int(OGR_G_GetGeometryCount(h))
+            if parts == 0 { return Int(OGR_G_GetPointCount(h)) }
+            return (0..<parts).reduce(0) { total, index in total + (OGR_G_GetGeometryRef(h, Int32(index)).map(count) ?? 0) }
+        }
+        return count(handle)
+    }
+
+    /// Adds points along every edge so that no edge is longer than `maxLength` (in the geometry's CRS units),
+    /// as `ogr2ogr -segmentize` does: straight edges in this CRS stay (nearly) straight in this CRS, and curve
+    /// as they should once reprojected.
+    public func segmentize(maxLength: Double) throws {
+        guard maxLength > 0, maxLength.isFinite else {
+            throw GDALError(path: nil, message: "segment length \(maxLength) is not a positive number")
+        }
+        try GDALCall.run(nil, "densify geometry") { OGR_G_Segmentize(handle, maxLength) }
+    }
+
     /// Area in the CRS's units squared (polygons).
     public var area: Double { OGR_G_Area(handle) }
 
@@ -144,19 +184,22 @@ public final class Geometry {
         let type = OGR_GT_Flatten(OGR_G_GetGeometryType(handle))
         if type == wkbPolygon || type == wkbMultiPolygon { return self }
         guard type == wkbGeometryCollection else { return self }
-        let result = try GDALCall.handle(nil, "collect polygons") { OGR_G_CreateGeometry(wkbMultiPolygon) }
+        let collected = Geometry(owning: try GDALCall.handle(nil, "collect polygons") { OGR_G_CreateGeometry(wkbMultiPolygon) })
+        let result = collected.handle
         for index in 0..<OGR_G_GetGeometryCount(handle) {
             guard let part = OGR_G_GetGeometryRef(handle, index) else { continue }
             let partType = OGR_GT_Flatten(OGR_G_GetGeometryType(part))
             if partType == wkbPolygon {
-                OGR_G_AddGeometry(result, part)
+                try GDALCall.ogr(nil, "collect polygons") { OGR_G_AddGeometry(result, part) }
             } else if partType == wkbMultiPolygon {
                 for sub in 0..<OGR_G_GetGeometryCount(part) {
-                    if let polygon = OGR_G_GetGeometryRef(part, sub) { OGR_G_AddGeometry(result, polygon) }
+                    if let polygon = OGR_G_GetGeometryRef(part, sub) {
+                        try GDALCall.ogr(nil, "collect polygons") { OGR_G_AddGeometry(result, polygon) }
+                    }
                 }
             }
         }
-        return Geometry(owning: result)
+        return collected
     }
 
     /// The same geometry as a multipolygon (a polygon becomes a one-part multipolygon), so that layers

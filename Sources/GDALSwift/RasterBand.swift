@@ -1,61 +1,162 @@
 import CGDAL
 
-/// One band of a raster dataset. Keeps its dataset open for as long as it lives.
+/// A band's nodata value in the band's own type: 64-bit integer bands keep theirs exactly (a Double cannot
+/// hold every Int64 or UInt64, e.g. 2^64 - 1).
+public enum NoDataValue: Sendable, Equatable, CustomStringConvertible {
+    case real(Double)
+    case int64(Int64)
+    case uint64(UInt64)
+
+    /// The value as a Double (rounded for 64-bit integers beyond 2^53).
+    public var doubleValue: Double {
+        switch self {
+        case .real(let v): v
+        case .int64(let v): Double(v)
+        case .uint64(let v): Double(v)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .real(let v): String(v)
+        case .int64(let v): String(v)
+        case .uint64(let v): String(v)
+        }
+    }
+}
+
+/// What a band's mask band is (GDAL's `GMF_*` flags, RFC 15).
+public struct MaskFlags: OptionSet, Sendable, CustomStringConvertible {
+    public let rawValue: Int32
+    public init(rawValue: Int32) { self.rawValue = rawValue }
+    /// No mask: every cell is valid.
+    public static let allValid = MaskFlags(rawValue: GMF_ALL_VALID)
+    /// The mask is shared by all bands of the dataset (a TIFF internal or `.msk` mask, an alpha band).
+    public static let perDataset = MaskFlags(rawValue: GMF_PER_DATASET)
+    /// The mask is an alpha band (0 transparent).
+    public static let alpha = MaskFlags(rawValue: GMF_ALPHA)
+    /// The mask is derived from the nodata value(s).
+    public static let noData = MaskFlags(rawValue: GMF_NODATA)
+
+    /// Whether the mask says more than the band's own nodata value: a real mask band (per band or per
+    /// dataset), an alpha band, or nodata values declared for the dataset as a whole. Without one the mask
+    /// need not be read (all valid, or exactly what the nodata value says).
+    public var isStoredMask: Bool {
+        if contains(.allValid) { return false }
+        if contains(.noData) { return contains(.perDataset) }
+        return true
+    }
+
+    public var description: String {
+        if contains(.allValid) { return "none (all cells valid)" }
+        if contains(.noData) { return contains(.perDataset) ? "nodata values of the dataset" : "nodata value" }
+        if contains(.alpha) { return "alpha band (0 transparent)" }
+        if contains(.perDataset) { return "mask of the dataset (0 masked)" }
+        return "mask band (0 masked)"
+    }
+}
+
+/// One band of a raster dataset. Keeps its dataset open for as long as it lives; every call checks that the
+/// dataset has not been closed since (a closed dataset's band handles are freed).
 public final class RasterBand {
     public let dataset: Dataset
     public let index: Int
     let handle: GDALRasterBandH
+    /// "band 2", or "mask of band 2", for messages.
+    let label: String
+    /// Fixed when the band is opened, so read without touching the handle.
+    public let width: Int
+    public let height: Int
+    public let dataType: RasterDataType
+    /// The native block size, the unit GDAL reads and caches.
+    public let blockSize: (width: Int, height: Int)
 
-    init(dataset: Dataset, handle: GDALRasterBandH, index: Int) {
+    init(dataset: Dataset, handle: GDALRasterBandH, index: Int, label: String? = nil) {
         self.dataset = dataset
         self.handle = handle
         self.index = index
+        self.label = label ?? "band \(index)"
+        width = Int(GDALGetRasterBandXSize(handle))
+        height = Int(GDALGetRasterBandYSize(handle))
+        let type = RasterDataType(GDALGetRasterDataType(handle))
+        if type == .byte, let pixelType = GDALGetMetadataItem(handle, "PIXELTYPE", "IMAGE_STRUCTURE"),
+           String(cString: pixelType) == "SIGNEDBYTE" {
+            dataType = .int8
+        } else {
+            dataType = type
+        }
+        var w: Int32 = 0, h: Int32 = 0
+        GDALGetBlockSize(handle, &w, &h)
+        blockSize = (Int(w), Int(h))
     }
 
     private var path: String { dataset.path }
 
     private func liveHandle() throws -> GDALRasterBandH {
-        guard dataset.isOpen else { throw GDALError(path: path, message: "band \(index) used after its dataset was closed") }
+        guard dataset.isOpen else { throw GDALError(path: path, message: "\(label) used after its dataset was closed") }
         return handle
     }
 
-    public var width: Int { Int(GDALGetRasterBandXSize(handle)) }
-    public var height: Int { Int(GDALGetRasterBandYSize(handle)) }
-    public var dataType: RasterDataType { RasterDataType(GDALGetRasterDataType(handle)) }
-
-    /// The native block size, the unit GDAL reads and caches.
-    public var blockSize: (width: Int, height: Int) {
-        var w: Int32 = 0, h: Int32 = 0
-        GDALGetBlockSize(handle, &w, &h)
-        return (Int(w), Int(h))
+    /// The nodata value in the band's own type (exact for Int64 and UInt64 bands), nil when none is declared.
+    public var noData: NoDataValue? {
+        get throws {
+            let h = try liveHandle()
+            var has: Int32 = 0
+            switch dataType {
+            case .int64:
+                let value = try GDALCall.run(path, "read nodata of \(label)") { GDALGetRasterNoDataValueAsInt64(h, &has) }
+                return has != 0 ? .int64(Int64(value)) : nil
+            case .uint64:
+                let value = try GDALCall.run(path, "read nodata of \(label)") { GDALGetRasterNoDataValueAsUInt64(h, &has) }
+                return has != 0 ? .uint64(UInt64(value)) : nil
+            default:
+                let value = try GDALCall.run(path, "read nodata of \(label)") { GDALGetRasterNoDataValue(h, &has) }
+                return has != 0 ? .real(value) : nil
+            }
+        }
     }
 
+    /// The nodata value as a Double (see ``noData`` for the exact value of 64-bit integer bands).
     public var noDataValue: Double? {
-        var has: Int32 = 0
-        let value = GDALGetRasterNoDataValue(handle, &has)
-        return has != 0 ? value : nil
+        get throws { try noData?.doubleValue }
     }
 
     public func setNoDataValue(_ value: Double?) throws {
+        try setNoData(value.map(NoDataValue.real))
+    }
+
+    /// Sets (or, with nil, deletes) the nodata value; 64-bit integer values are stored exactly.
+    public func setNoData(_ value: NoDataValue?) throws {
         let h = try liveHandle()
-        if let value {
-            try GDALCall.cpl(path, "set nodata") { GDALSetRasterNoDataValue(h, value) }
-        } else {
+        switch value {
+        case .real(let v)?:
+            try GDALCall.cpl(path, "set nodata") { GDALSetRasterNoDataValue(h, v) }
+        case .int64(let v)?:
+            try GDALCall.cpl(path, "set nodata") { GDALSetRasterNoDataValueAsInt64(h, v) }
+        case .uint64(let v)?:
+            try GDALCall.cpl(path, "set nodata") { GDALSetRasterNoDataValueAsUInt64(h, v) }
+        case nil:
             try GDALCall.cpl(path, "delete nodata") { GDALDeleteRasterNoDataValue(h) }
         }
     }
 
     /// The declared scale (physical = raw x scale + offset), nil when the file declares none.
     public var scale: Double? {
-        var has: Int32 = 0
-        let value = GDALGetRasterScale(handle, &has)
-        return has != 0 && value != 1 ? value : nil
+        get throws {
+            let h = try liveHandle()
+            var has: Int32 = 0
+            let value = try GDALCall.run(path, "read scale of \(label)") { GDALGetRasterScale(h, &has) }
+            return has != 0 && value != 1 ? value : nil
+        }
     }
 
     public var offset: Double? {
-        var has: Int32 = 0
-        let value = GDALGetRasterOffset(handle, &has)
-        return has != 0 && value != 0 ? value : nil
+        get throws {
+            let h = try liveHandle()
+            var has: Int32 = 0
+            let value = try GDALCall.run(path, "read offset of \(label)") { GDALGetRasterOffset(h, &has) }
+            return has != 0 && value != 0 ? value : nil
+        }
     }
 
     public func setScaleAndOffset(scale: Double, offset: Double) throws {
@@ -65,15 +166,16 @@ public final class RasterBand {
     }
 
     public var bandDescription: String {
-        String(cString: GDALGetDescription(handle))
+        get throws { String(cString: GDALGetDescription(try liveHandle())) }
     }
 
-    public func setDescription(_ text: String) {
-        GDALSetDescription(handle, text)
+    public func setDescription(_ text: String) throws {
+        let h = try liveHandle()
+        try GDALCall.run(path, "set description of \(label)") { GDALSetDescription(h, text) }
     }
 
     public var unitType: String {
-        String(cString: GDALGetRasterUnitType(handle))
+        get throws { String(cString: GDALGetRasterUnitType(try liveHandle())) }
     }
 
     public func setUnitType(_ unit: String) throws {
@@ -81,25 +183,87 @@ public final class RasterBand {
         try GDALCall.cpl(path, "set unit") { GDALSetRasterUnitType(h, unit) }
     }
 
+    /// Sets the colour interpretation (e.g. ``ColorInterpretation/alpha`` marks an alpha band).
+    public func setColorInterpretation(_ interpretation: ColorInterpretation) throws {
+        let h = try liveHandle()
+        try GDALCall.cpl(path, "set colour interpretation of \(label)") { GDALSetRasterColorInterpretation(h, interpretation.gdal) }
+    }
+
+    public var colorInterpretation: ColorInterpretation {
+        get throws { ColorInterpretation(GDALGetRasterColorInterpretation(try liveHandle())) }
+    }
+
+    // MARK: Masks
+
+    /// What the band's mask is (GDALGetMaskFlags).
+    public var maskFlags: MaskFlags {
+        get throws {
+            let h = try liveHandle()
+            return MaskFlags(rawValue: try GDALCall.run(path, "read mask flags of \(label)") { GDALGetMaskFlags(h) })
+        }
+    }
+
+    /// The band's mask (GDALGetMaskBand): a Byte band where 0 marks an invalid cell (for an alpha band, its
+    /// values, 0 transparent). Owned by the dataset, which it keeps alive like any band.
+    public func maskBand() throws -> RasterBand {
+        let h = try liveHandle()
+        let mask = try GDALCall.handle(path, "open the mask of \(label)") { GDALGetMaskBand(h) }
+        return RasterBand(dataset: dataset, handle: mask, index: index, label: "mask of \(label)")
+    }
+
+    /// Creates a mask band for this band (``MaskFlags/perDataset``: one mask for the whole dataset, stored in
+    /// a GeoTIFF as an internal mask or a `.msk` file); fill it through ``maskBand()``.
+    public func createMaskBand(_ flags: MaskFlags) throws {
+        let h = try liveHandle()
+        try GDALCall.cpl(path, "create a mask for \(label)") { GDALCreateMaskBand(h, flags.rawValue) }
+    }
+
+    // MARK: Reading and writing
+
     private func checkWindow(_ window: RasterWindow) throws {
         guard window.width > 0, window.height > 0, window.column >= 0, window.row >= 0,
               window.column + window.width <= width, window.row + window.height <= height
         else {
-            throw GDALError(path: path, message: "\(window) is outside band \(index) (\(width)x\(height))")
+            throw GDALError(path: path, message: "\(window) is outside \(label) (\(width)x\(height))")
+        }
+    }
+
+    private func rasterIO(_ h: GDALRasterBandH, _ direction: GDALRWFlag, _ window: RasterWindow,
+                          _ base: UnsafeMutableRawPointer, _ type: GDALDataType) throws {
+        let verb = direction == GF_Read ? "read" : "write"
+        try GDALCall.cpl(path, "\(verb) \(window) of \(label)") {
+            GDALRasterIO(h, direction, Int32(window.column), Int32(window.row), Int32(window.width), Int32(window.height),
+                         base, Int32(window.width), Int32(window.height), type, 0, 0)
         }
     }
 
     /// Reads `window` into `buffer` (row-major, `window.cellCount` elements), GDAL converting the type.
+    ///
+    /// A signed byte band is read as its bits into `Int8`, and converted from there into any other type
+    /// (a negative value cannot be read into an unsigned type: that is an error, not a wrapped number).
+    /// `Int8` is only read from signed byte bands.
     public func read<T: RasterElement>(_ window: RasterWindow, into buffer: UnsafeMutableBufferPointer<T>) throws {
         let h = try liveHandle()
         try checkWindow(window)
         guard buffer.count >= window.cellCount, let base = buffer.baseAddress else {
             throw GDALError(path: path, message: "buffer of \(buffer.count) too small for \(window)")
         }
-        try GDALCall.cpl(path, "read \(window) of band \(index)") {
-            GDALRasterIO(h, GF_Read, Int32(window.column), Int32(window.row), Int32(window.width), Int32(window.height),
-                         base, Int32(window.width), Int32(window.height), T.rasterDataType.gdalType, 0, 0)
+        let signedBand = dataType == .int8, signedBuffer = T.rasterDataType == .int8
+        if signedBuffer && !signedBand {
+            throw GDALError(path: path, message: "\(label) is \(dataType.rawValue), not a signed byte band: it cannot be read as Int8")
         }
+        if signedBand && !signedBuffer {
+            var bytes = [Int8](repeating: 0, count: window.cellCount)
+            try bytes.withUnsafeMutableBytes { try rasterIO(h, GF_Read, window, $0.baseAddress!, GDT_Byte) }
+            for i in 0..<window.cellCount {
+                guard let value = T(exactly: bytes[i]) else {
+                    throw GDALError(path: path, message: "\(label) holds \(bytes[i]), which \(T.self) cannot hold")
+                }
+                buffer[i] = value
+            }
+            return
+        }
+        try rasterIO(h, GF_Read, window, UnsafeMutableRawPointer(base), T.rasterDataType.gdalType)
     }
 
     /// Reads `window` into a new array.
@@ -114,18 +278,50 @@ public final class RasterBand {
         try read(RasterWindow(column: 0, row: 0, width: width, height: height), as: type)
     }
 
-    /// Writes `values` (row-major, `window.cellCount` of them) into `window`.
+    /// Writes `values` (row-major, `window.cellCount` of them) into `window`. A signed byte band is written
+    /// from `Int8` values only (GDAL would clamp anything else to 0...255).
     public func write<T: RasterElement>(_ window: RasterWindow, values: [T]) throws {
         let h = try liveHandle()
         try checkWindow(window)
         guard values.count >= window.cellCount else {
             throw GDALError(path: path, message: "\(values.count) values given for \(window)")
         }
+        if dataType == .int8, T.rasterDataType != .int8 {
+            throw GDALError(path: path, message: "\(label) is a signed byte band: write it from Int8 values")
+        }
+        if T.rasterDataType == .int8, dataType != .int8 {
+            throw GDALError(path: path, message: "\(label) is \(dataType.rawValue): Int8 values are written to signed byte bands only")
+        }
         try values.withUnsafeBytes { bytes in
-            try GDALCall.cpl(path, "write \(window) of band \(index)") {
-                GDALRasterIO(h, GF_Write, Int32(window.column), Int32(window.row), Int32(window.width), Int32(window.height),
-                             UnsafeMutableRawPointer(mutating: bytes.baseAddress), Int32(window.width), Int32(window.height), T.rasterDataType.gdalType, 0, 0)
-            }
+            try rasterIO(h, GF_Write, window, UnsafeMutableRawPointer(mutating: bytes.baseAddress!), T.rasterDataType.gdalType)
+        }
+    }
+}
+
+/// What a band's values stand for (GDAL's colour interpretation); the ones the product uses.
+public enum ColorInterpretation: Sendable, Equatable {
+    case undefined, gray, red, green, blue, alpha, other
+
+    init(_ value: GDALColorInterp) {
+        switch value {
+        case GCI_Undefined: self = .undefined
+        case GCI_GrayIndex: self = .gray
+        case GCI_RedBand: self = .red
+        case GCI_GreenBand: self = .green
+        case GCI_BlueBand: self = .blue
+        case GCI_AlphaBand: self = .alpha
+        default: self = .other
+        }
+    }
+
+    var gdal: GDALColorInterp {
+        switch self {
+        case .undefined, .other: GCI_Undefined
+        case .gray: GCI_GrayIndex
+        case .red: GCI_RedBand
+        case .green: GCI_GreenBand
+        case .blue: GCI_BlueBand
+        case .alpha: GCI_AlphaBand
         }
     }
 }

@@ -1,8 +1,13 @@
 import CGDAL
 
 /// The pixel types GDAL stores, under Swift names.
+///
+/// GDAL 3.6 has no signed byte type: a signed byte raster is a Byte band whose `IMAGE_STRUCTURE` metadata says
+/// `PIXELTYPE=SIGNEDBYTE`. Such a band reports ``int8``, is read as bits into `Int8` (GDAL would give 0...255)
+/// and is created with that creation option.
 public enum RasterDataType: String, Sendable, CaseIterable {
     case byte = "Byte"
+    case int8 = "Int8"
     case uint16 = "UInt16"
     case int16 = "Int16"
     case uint32 = "UInt32"
@@ -32,7 +37,7 @@ public enum RasterDataType: String, Sendable, CaseIterable {
 
     var gdalType: GDALDataType {
         switch self {
-        case .byte: GDT_Byte
+        case .byte, .int8: GDT_Byte
         case .uint16: GDT_UInt16
         case .int16: GDT_Int16
         case .uint32: GDT_UInt32
@@ -47,6 +52,9 @@ public enum RasterDataType: String, Sendable, CaseIterable {
     }
 
     public var isFloatingPoint: Bool { self == .float32 || self == .float64 }
+
+    /// Whether every value of the type is exactly a Double (not so for 64-bit integers beyond 2^53).
+    public var isExactInDouble: Bool { self != .int64 && self != .uint64 }
 }
 
 /// A Swift type GDAL can convert pixels into and out of.
@@ -55,9 +63,13 @@ public protocol RasterElement: Numeric, Sendable {
 }
 
 extension UInt8: RasterElement { public static var rasterDataType: RasterDataType { .byte } }
+/// Only signed byte bands (``RasterDataType/int8``) are read into or written from `Int8`.
+extension Int8: RasterElement { public static var rasterDataType: RasterDataType { .int8 } }
 extension UInt16: RasterElement { public static var rasterDataType: RasterDataType { .uint16 } }
 extension Int16: RasterElement { public static var rasterDataType: RasterDataType { .int16 } }
 extension UInt32: RasterElement { public static var rasterDataType: RasterDataType { .uint32 } }
 extension Int32: RasterElement { public static var rasterDataType: RasterDataType { .int32 } }
+extension UInt64: RasterElement { public static var rasterDataType: RasterDataType { .uint64 } }
+extension Int64: RasterElement { public static var rasterDataType: RasterDataType { .int64 } }
 extension Float: RasterElement { public static var rasterDataType: RasterDataType { .float32 } }
 extension Double: RasterElement { public static var rasterDataType: RasterDataType { .float64 } }

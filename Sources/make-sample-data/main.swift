@@ -100,7 +100,7 @@ let toGeographic = try CoordinateTransformation(from: utm18n, to: wgs84)
     for (index, values) in bands.enumerated() {
         let band = try dataset.band(index + 1)
         if let noData { try band.setNoDataValue(noData) }
-        if index < descriptions.count { band.setDescription(descriptions[index]) }
+        if index < descriptions.count { try band.setDescription(descriptions[index]) }
         if !unit.isEmpty { try band.setUnitType(unit) }
         if let scale { try band.setScaleAndOffset(scale: scale, offset: 0) }
         try band.write(RasterWindow(column: 0, row: 0, width: grid.width, height: grid.height), values: values)

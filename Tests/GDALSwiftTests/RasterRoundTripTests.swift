@@ -27,7 +27,7 @@ import Testing
         #expect(try dataset.spatialReference()?.epsgCode == 32618)
         let read = try dataset.band(1)
         #expect(read.dataType == .float32)
-        #expect(read.noDataValue == -9999)
+        #expect(try read.noDataValue == -9999)
         #expect(read.blockSize.width == 16)
         // A 2x2 window at column 1, row 2 holds 11, 12 / 16, 17; read as Double, GDAL converts.
         let window = try read.read(RasterWindow(column: 1, row: 2, width: 2, height: 2), as: Double.self)

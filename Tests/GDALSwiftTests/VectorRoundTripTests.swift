@@ -22,8 +22,8 @@ import Testing
 
         let input = try Dataset.open(path, kinds: .vector)
         let read = try input.layer(at: 0)
-        #expect(read.featureCount == 2)
-        #expect(read.fields.map(\.name) == ["id", "population", "households"])
+        #expect(try read.featureCount == 2)
+        #expect(try read.fields.map(\.name) == ["id", "population", "households"])
         #expect(try read.spatialReference()?.epsgCode == 4326)
         let features = try read.readFeatures()
         #expect(features[0]["id"] == .string("A"))
