@@ -13,12 +13,21 @@ public struct RasterDescription: Encodable, Sendable {
         public let blockHeight: Int
         public let description: String
         public let unit: String
+        /// The nodata value in the band's type (exact for Int64 and UInt64; `noData` rounds those).
+        public let exactNoData: NoDataValue?
+        /// The band's mask when it says more than the nodata value (a mask band, an alpha band), else nil.
+        public let mask: String?
 
         public func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(index, forKey: .index)
             try c.encode(dataType, forKey: .dataType)
-            try c.encode(noData.map(JSONNumber.init), forKey: .noData)
+            switch exactNoData {
+            case .int64(let v)?: try c.encode(v, forKey: .noData)
+            case .uint64(let v)?: try c.encode(v, forKey: .noData)
+            default: try c.encode(noData.map(JSONNumber.init), forKey: .noData)
+            }
+            try c.encode(mask, forKey: .mask)
             try c.encode(scale, forKey: .scale)
             try c.encode(offset, forKey: .offset)
             try c.encode([blockWidth, blockHeight], forKey: .blockSize)
@@ -26,7 +35,7 @@ public struct RasterDescription: Encodable, Sendable {
             try c.encode(unit, forKey: .unit)
         }
 
-        enum CodingKeys: String, CodingKey { case index, dataType, noData, scale, offset, blockSize, description, unit }
+        enum CodingKeys: String, CodingKey { case index, dataType, noData, mask, scale, offset, blockSize, description, unit }
     }
 
     public let path: String
@@ -139,10 +148,12 @@ public enum DatasetDescription: Encodable, Sendable {
             let band = try dataset.band(index)
             try probe(band)
             let block = band.blockSize
+            let noData = try band.noData, flags = try band.maskFlags
             bands.append(.init(
-                index: index, dataType: band.dataType.rawValue, noData: try band.noDataValue, scale: try band.scale,
+                index: index, dataType: band.dataType.rawValue, noData: noData?.doubleValue, scale: try band.scale,
                 offset: try band.offset, blockWidth: block.width, blockHeight: block.height,
-                description: try band.bandDescription, unit: try band.unitType))
+                description: try band.bandDescription, unit: try band.unitType, exactNoData: noData,
+                mask: flags.isStoredMask ? flags.description : nil))
         }
         return RasterDescription(
             path: dataset.path, driver: dataset.driverName, width: dataset.width, height: dataset.height,

@@ -102,11 +102,16 @@ public enum ExposureAnalysis {
 
         let engine = ZonalEngine(grid: population.grid, regions: shapes, classes: plan?.classes, blockSize: population.blockSize)
         let hazardPlan = plan
+        let nanCount = UndeclaredNaNCount()
         let result = try GDALEnvironment.withCacheSize(bytes: streamingCacheBytes) { try engine.run(
             threads: options.threads,
-            makeInputs: { WorkerInputs(population: try GDALPopulationReader(population), hazard: try hazardPlan?.makeSampler()) },
+            makeInputs: {
+                WorkerInputs(population: try GDALPopulationReader(population, nanCount: nanCount), hazard: try hazardPlan?.makeSampler())
+            },
             progress: { done, total in progress?(Double(done) / Double(max(total, 1))) }) }
 
+        try PassChecks.checkSums(result, regionIDs: regions.ids, populationPath: options.populationPath)
+        if let warning = PassChecks.nanWarning(nanCount.value, path: options.populationPath) { warnings.append(warning) }
         if result.validCellsInRegions == 0 {
             throw ExposureError("the population raster has no data (only nodata) inside the regions", path: options.populationPath)
         }

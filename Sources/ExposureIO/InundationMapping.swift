@@ -47,8 +47,7 @@ public enum InundationMapping {
             throw ExposureError("the DEM has \(grid.cellCount) cells; exposure inundate handles up to \(maxCells): clip it to the coast first (gdal_translate -projwin)", path: options.demPath)
         }
         let crs = try dem.spatialReference()
-        var elevation = try dem.openBand().readAll(as: Double.self)
-        dem.physical(&elevation, count: elevation.count)
+        let elevation = try dem.readAll().values
         var warnings: [String] = []
         if !elevation.contains(where: { !$0.isNaN }) {
             warnings.append("\(options.demPath): the DEM has no data (every cell is nodata): nothing can be flooded")

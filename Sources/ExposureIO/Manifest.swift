@@ -124,8 +124,9 @@ struct Manifest: Encodable {
         var details = [
             "band": String(input.bandIndex), "width": String(input.grid.width), "height": String(input.grid.height),
             "geoTransform": input.grid.transform.coefficients.map { String($0) }.joined(separator: ","),
-            "dataType": input.dataType, "noData": input.noData.map { String($0) } ?? "none",
+            "dataType": input.dataType, "noData": input.exactNoData?.description ?? "none",
         ]
+        if let mask = input.maskDescription { details["mask"] = mask }
         if input.scale != 1 || input.offset != 0 { details["scaleOffset"] = "\(input.scale),\(input.offset)" }
         if input.crsWasAssumed { details["crsAssumed"] = "yes (--assume-crs)" }
         return try Input(role: role, path: input.path, crs: input.crsName, epsg: input.epsg, details: details)

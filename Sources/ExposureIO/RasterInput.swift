@@ -1,10 +1,13 @@
 import ExposureCore
 import GDALSwift
+import Synchronization
 
-/// A raster input checked once on the main thread: its grid, CRS, band and nodata. Workers reopen the file
-/// by path (GDAL handles are per thread).
+/// A raster input checked once on the main thread: its grid, CRS, band, nodata and mask. Workers reopen the
+/// file by path (GDAL handles are per thread) and read it through a ``RasterCellReader``.
 public struct RasterInput: Sendable {
     public let path: String
+    /// "population", "hazard", "DEM", "mask"...: how messages name the raster.
+    public let role: String
     public let bandIndex: Int
     public let grid: Grid
     /// The CRS as WKT (a Sendable form; each worker rebuilds its own SpatialReference).
@@ -12,11 +15,21 @@ public struct RasterInput: Sendable {
     public let crsName: String
     public let epsg: Int?
     public let crsWasAssumed: Bool
+    /// The nodata value as a Double (rounded for 64-bit integer bands: see ``exactNoData``).
     public let noData: Double?
+    /// The nodata value in the band's own type, the one cells are compared with.
+    public let exactNoData: NoDataValue?
     public let scale: Double
     public let offset: Double
     public let blockSize: (width: Int, height: Int)
     public let dataType: String
+    /// How cells become values (nodata, mask, scale), shared with the workers.
+    let decoding: CellDecoding
+    /// The band's mask flags; the mask is read only when it says more than the nodata value.
+    public var maskFlags: MaskFlags { decoding.maskFlags }
+
+    /// What the manifest says about the mask, nil when there is none to read.
+    public var maskDescription: String? { maskFlags.isStoredMask ? maskFlags.description : nil }
 
     /// Opens and checks a raster; `assumeCRS` is used only when the file has no CRS.
     public init(path: String, band: Int = 1, assumeCRS: String? = nil, role: String) throws {
@@ -35,6 +48,7 @@ public struct RasterInput: Sendable {
             throw ExposureError("the \(role) raster has no georeference (no geotransform)", path: path)
         }
         self.path = path
+        self.role = role
         self.bandIndex = band
         self.grid = Grid(width: dataset.width, height: dataset.height, transform: try GeoTransform(coefficients: coefficients, path: path))
         var srs = try dataset.spatialReference()
@@ -51,9 +65,11 @@ public struct RasterInput: Sendable {
         epsg = CRSIdentification.epsg(of: srs, wkt: crsWKT)
         crsWasAssumed = assumed
         let rasterBand = try dataset.band(band)
-        noData = try rasterBand.noDataValue
-        scale = try rasterBand.scale ?? 1
-        offset = try rasterBand.offset ?? 0
+        decoding = try CellDecoding(band: rasterBand, role: role)
+        exactNoData = decoding.noData
+        noData = exactNoData?.doubleValue
+        scale = decoding.scale
+        offset = decoding.offset
         blockSize = rasterBand.blockSize
         dataType = rasterBand.dataType.rawValue
     }
@@ -62,56 +78,216 @@ public struct RasterInput: Sendable {
         try SpatialReference(definition: crsWKT)
     }
 
-    /// Opens this raster's band for one worker.
-    func openBand() throws -> RasterBand {
-        try Dataset.open(path, kinds: .raster).band(bandIndex)
+    /// Opens this raster for one worker.
+    func openReader() throws -> RasterCellReader {
+        try RasterCellReader(band: Dataset.open(path, kinds: .raster).band(bandIndex), decoding: decoding)
     }
 
-    /// Converts raw values in place: nodata (and NaN) to NaN, then the declared scale and offset.
-    @inline(__always)
-    func physical(_ values: inout [Double], count: Int) {
-        let noData = self.noData
-        let scaled = scale != 1 || offset != 0
-        for i in 0..<count {
-            let v = values[i]
-            if let noData, v == noData || (noData.isNaN && v.isNaN) {
-                values[i] = .nan
-            } else if scaled {
-                values[i] = v * scale + offset
+    /// The whole band as physical values (see ``RasterCellReader/read(_:into:)``), for inputs read in memory.
+    func readAll() throws -> (values: [Double], undeclaredNaN: Int) {
+        let reader = try openReader()
+        var values = [Double](repeating: 0, count: grid.cellCount)
+        let window = grid.fullWindow
+        try reader.read(window, into: &values)
+        return (values, reader.undeclaredNaN)
+    }
+}
+
+/// Reads windows of one raster band for one worker thread, as physical values: `raw x scale + offset`, NaN
+/// where the cell has no value. A cell has no value when
+/// * it equals the nodata value, compared in the band's own type: exactly for every integer type (a signed
+///   byte band's -1 is -1, not 255; Int64 and UInt64 never pass through a Double), at Float32 precision for a
+///   Float32 band (as GDAL's own nodata mask does), or it is NaN when the nodata value is NaN;
+/// * its mask (a per-dataset or per-band mask band, an alpha band) is 0: read alongside the data window,
+///   only when the band has such a mask;
+/// * it is NaN without NaN being declared nodata: counted in ``undeclaredNaN`` for a warning.
+///
+/// An infinite value (or one that becomes infinite once scaled) is an error naming the file and the cell.
+final class RasterCellReader {
+    /// What to do with an infinite value: refuse it (counts, hazard values, elevations), or take it as no
+    /// value (satellite scenes, where -inf dB is a pixel with no backscatter).
+    enum Infinities { case reject, noData }
+
+    let decoding: CellDecoding
+    let band: RasterBand
+    let mask: RasterBand?
+    let infinities: Infinities
+    /// Whether the declared scale and offset are applied (a scene applies them after its own raw tests).
+    let applyScale: Bool
+    /// NaN cells read so far that NaN was not declared for (nodata is not NaN, and the mask did not hide them).
+    private(set) var undeclaredNaN = 0
+    private var maskValues: [UInt8] = []
+    private var int64s: [Int64] = []
+    private var uint64s: [UInt64] = []
+    /// The nodata value to compare Double-read cells with (nil: none, or one no cell of the type can hold).
+    private let realNoData: Double?
+    private let noDataIsNaN: Bool
+
+    init(band: RasterBand, decoding: CellDecoding, infinities: Infinities = .reject, applyScale: Bool = true) throws {
+        self.decoding = decoding
+        self.band = band
+        self.infinities = infinities
+        self.applyScale = applyScale
+        mask = decoding.maskFlags.isStoredMask ? try band.maskBand() : nil
+        switch decoding.noData {
+        case .real(let value)? where decoding.dataType == .float32:
+            // Float32 cells are compared with the nodata value rounded to Float32; one out of Float32's range
+            // matches no cell.
+            let single = Float(value)
+            noDataIsNaN = value.isNaN
+            realNoData = value.isFinite && !single.isFinite ? nil : Double(single)
+        case .real(let value)?:
+            noDataIsNaN = value.isNaN
+            realNoData = value
+        default:
+            noDataIsNaN = false
+            realNoData = nil
+        }
+    }
+
+    /// Fills `values[0..<window.cellCount]` with the physical values of `window` (row-major).
+    func read(_ window: GridWindow, into values: inout [Double]) throws {
+        let n = window.cellCount
+        let rasterWindow = RasterWindow(column: window.column, row: window.row, width: window.width, height: window.height)
+        if values.count < n { values = [Double](repeating: 0, count: n) }
+        switch decoding.noData {
+        case .int64?:
+            if int64s.count < n { int64s = [Int64](repeating: 0, count: n) }
+            try int64s.withUnsafeMutableBufferPointer { try band.read(rasterWindow, into: $0) }
+        case .uint64?:
+            if uint64s.count < n { uint64s = [UInt64](repeating: 0, count: n) }
+            try uint64s.withUnsafeMutableBufferPointer { try band.read(rasterWindow, into: $0) }
+        default:
+            // Every other type is exact in a Double (signed bytes are read as signed by RasterBand); so are
+            // 64-bit integer bands without nodata, up to rounding beyond 2^53 that no comparison depends on.
+            try values.withUnsafeMutableBufferPointer { try band.read(rasterWindow, into: $0) }
+        }
+        let masked = mask != nil
+        if let mask {
+            if maskValues.count < n { maskValues = [UInt8](repeating: 0, count: n) }
+            try maskValues.withUnsafeMutableBufferPointer { try mask.read(rasterWindow, into: $0) }
+        }
+        let scale = decoding.scale, offset = decoding.offset, scaled = applyScale && (scale != 1 || offset != 0)
+        let rejectInfinity = infinities == .reject
+        // One pass over the window: nodata and masked cells to NaN, undeclared NaNs counted, the scale applied,
+        // infinities refused.
+        switch decoding.noData {
+        case .int64(let noData)?:
+            for i in 0..<n {
+                if (masked && maskValues[i] == 0) || int64s[i] == noData { values[i] = .nan; continue }
+                let raw = Double(int64s[i])
+                values[i] = scaled ? raw * scale + offset : raw
+                if !values[i].isFinite { throw infinite(raw, at: i, in: window, scaled: scaled) }
+            }
+        case .uint64(let noData)?:
+            for i in 0..<n {
+                if (masked && maskValues[i] == 0) || uint64s[i] == noData { values[i] = .nan; continue }
+                let raw = Double(uint64s[i])
+                values[i] = scaled ? raw * scale + offset : raw
+                if !values[i].isFinite { throw infinite(raw, at: i, in: window, scaled: scaled) }
+            }
+        default:
+            let noData = realNoData ?? .nan, nanIsNoData = noDataIsNaN
+            var nan = 0, infinity: Int?
+            values.withUnsafeMutableBufferPointer { cells in
+                maskValues.withUnsafeBufferPointer { maskCells in
+                    for i in 0..<n {
+                        let raw = cells[i]
+                        if (masked && maskCells[i] == 0) || raw == noData {
+                            cells[i] = .nan
+                        } else if raw.isNaN {
+                            if !nanIsNoData { nan += 1 }
+                        } else if scaled {
+                            cells[i] = raw * scale + offset
+                            if !cells[i].isFinite, infinity == nil { infinity = i }
+                        } else if !raw.isFinite, infinity == nil {
+                            infinity = i
+                        }
+                    }
+                }
+            }
+            undeclaredNaN += nan
+            if let first = infinity {
+                if rejectInfinity {
+                    let raw = try band.read(RasterWindow(column: window.column + first % window.width, row: window.row + first / window.width,
+                                                         width: 1, height: 1), as: Double.self)[0]
+                    throw infinite(raw, at: first, in: window, scaled: scaled)
+                }
+                for i in first..<n where !values[i].isNaN && !values[i].isFinite { values[i] = .nan }
             }
         }
     }
+
+    private func infinite(_ raw: Double, at index: Int, in window: GridWindow, scaled: Bool) -> ExposureError {
+        let column = window.column + index % window.width, row = window.row + index / window.width
+        let role = decoding.role
+        let what = role == "population" ? "a number of people" : "a \(role) value"
+        let value = scaled && raw.isFinite ? "\(raw), infinite once scaled (x \(decoding.scale) + \(decoding.offset))," : "\(raw)"
+        return ExposureError("the \(role) raster holds \(value) at column \(column), row \(row) (band \(decoding.bandIndex)): not \(what); declare it nodata or correct the file", path: decoding.path)
+    }
+}
+
+/// How one band's cells become values, read once from the band on the main thread (Sendable, for workers).
+struct CellDecoding: Sendable {
+    let path: String
+    let role: String
+    let bandIndex: Int
+    let dataType: RasterDataType
+    /// In the band's own type.
+    let noData: NoDataValue?
+    let maskFlags: MaskFlags
+    let scale: Double
+    let offset: Double
+
+    init(band: RasterBand, role: String) throws {
+        path = band.dataset.path
+        self.role = role
+        bandIndex = band.index
+        guard band.dataType != .complex, band.dataType != .unknown else {
+            throw ExposureError("band \(band.index) of the \(role) raster holds \(band.dataType == .complex ? "complex" : "unknown") values; convert it to real numbers first (gdal_translate -ot Float32)", path: path)
+        }
+        dataType = band.dataType
+        noData = try band.noData
+        maskFlags = try band.maskFlags
+        scale = try band.scale ?? 1
+        offset = try band.offset ?? 0
+    }
+}
+
+/// NaN cells seen by the workers of one pass, for the warning.
+final class UndeclaredNaNCount: Sendable {
+    private let count = Mutex(0)
+    func add(_ n: Int) { if n > 0 { count.withLock { $0 += n } } }
+    var value: Int { count.withLock { $0 } }
 }
 
 /// Reads population cells for one worker thread.
 final class GDALPopulationReader: PopulationReader {
-    let input: RasterInput
-    let band: RasterBand
+    let reader: RasterCellReader
+    let nanCount: UndeclaredNaNCount?
 
-    init(_ input: RasterInput) throws {
-        self.input = input
-        self.band = try input.openBand()
+    init(_ input: RasterInput, nanCount: UndeclaredNaNCount? = nil) throws {
+        self.reader = try input.openReader()
+        self.nanCount = nanCount
     }
 
     func read(_ window: GridWindow, into values: inout [Double]) throws {
-        try values.withUnsafeMutableBufferPointer { buffer in
-            try band.read(RasterWindow(column: window.column, row: window.row, width: window.width, height: window.height),
-                          into: buffer)
-        }
-        input.physical(&values, count: window.cellCount)
+        let before = reader.undeclaredNaN
+        try reader.read(window, into: &values)
+        nanCount?.add(reader.undeclaredNaN - before)
     }
 }
 
 /// Reads hazard cells (and transforms population coordinates to the hazard's CRS) for one worker thread.
 final class GDALHazardReader: HazardRasterReader {
     let input: RasterInput
-    let band: RasterBand
+    let reader: RasterCellReader
     let transformation: CoordinateTransformation?
     private var values: [Double] = []
 
     init(_ input: RasterInput, populationCRS: String, sameCRS: Bool) throws {
         self.input = input
-        self.band = try input.openBand()
+        self.reader = try input.openReader()
         self.transformation = sameCRS ? nil : try CoordinateTransformation(
             from: SpatialReference(definition: populationCRS), to: input.spatialReference())
     }
@@ -121,12 +297,7 @@ final class GDALHazardReader: HazardRasterReader {
 
     func readCodes(_ window: GridWindow, classes: HazardClasses, into codes: inout [UInt8]) throws {
         let n = window.cellCount
-        if values.count < n { values = [Double](repeating: 0, count: n) }
-        try values.withUnsafeMutableBufferPointer { buffer in
-            try band.read(RasterWindow(column: window.column, row: window.row, width: window.width, height: window.height),
-                          into: buffer)
-        }
-        input.physical(&values, count: n)
+        try reader.read(window, into: &values)
         if codes.count < n { codes = [UInt8](repeating: 0, count: n) }
         for i in 0..<n { codes[i] = classes.code(for: values[i]) }
     }
@@ -144,5 +315,33 @@ final class GDALHazardReader: HazardRasterReader {
             x[i] = .nan
             y[i] = .nan
         }
+    }
+}
+
+/// Checks on a zonal pass's sums, made after the pass (nothing more is read): a population raster of values
+/// too large to be counts (1e308 per cell) adds up to infinity, which must stop the run with the file named
+/// rather than reach the outputs as "inf" (or fail to encode).
+enum PassChecks {
+    static func checkSums(_ result: ZonalResult, regionIDs: [String], populationPath: String) throws {
+        func fail(_ what: String) -> ExposureError {
+            ExposureError("\(what) adds up to more than the largest number a Double holds (about 1.8e308): the raster's values are too large to be counts of people; correct the file or declare such values nodata", path: populationPath)
+        }
+        for (index, population) in result.populations.enumerated() where !population.isFinite {
+            throw fail("the population of region \(index < regionIDs.count ? regionIDs[index] : String(index))")
+        }
+        for totals in result.hazardTotals {
+            for (index, region) in totals.enumerated() where !(region.exposed.isFinite && region.hazardUnknown.isFinite) {
+                throw fail("the population exposed in region \(index < regionIDs.count ? regionIDs[index] : String(index))")
+            }
+            if !(totals.reduce(0) { $0 + $1.exposed }.isFinite) || !(totals.reduce(0) { $0 + $1.hazardUnknown }.isFinite) {
+                throw fail("the population exposed over all regions")
+            }
+        }
+        if !result.populations.reduce(0, +).isFinite { throw fail("the population of all regions together") }
+    }
+
+    /// The warning for NaN cells that are not declared nodata.
+    static func nanWarning(_ count: Int, path: String) -> String? {
+        count > 0 ? "\(path): \(count) cell(s) hold NaN (in the blocks the regions touch) without NaN being the declared nodata; counted as no data (no people)" : nil
     }
 }

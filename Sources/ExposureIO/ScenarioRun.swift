@@ -221,11 +221,18 @@ public enum ScenarioRun {
                                      blockSize: population.blockSize,
                                      targetChunkCells: max(1 << 16, (1 << 20) / max(1, layers.count / 2)))
             let plans = layers.map(\.plan)
+            let nanCount = UndeclaredNaNCount()
             let result = try GDALEnvironment.withCacheSize(bytes: ExposureAnalysis.streamingCacheBytes) { try engine.run(
                 threads: threads,
-                makeInputs: { WorkerInputs(population: try GDALPopulationReader(population), hazards: try plans.map { try $0.makeSampler() }) },
+                makeInputs: {
+                    WorkerInputs(population: try GDALPopulationReader(population, nanCount: nanCount),
+                                 hazards: try plans.map { try $0.makeSampler() })
+                },
                 progress: { done, total in progress?(Double(done) / Double(max(total, 1))) }) }
             lap("zonal_pass", since: passStart)
+            let populationName = outputs.publicText(population.path)
+            try PassChecks.checkSums(result, regionIDs: sets.flatMap(\.regions.ids), populationPath: populationName)
+            if let warning = PassChecks.nanWarning(nanCount.value, path: populationName) { warnings.append(warning) }
             if result.validCellsInRegions == 0 {
                 throw ExposureError("the population raster has no data (only nodata) inside the regions", path: outputs.publicText(population.path))
             }

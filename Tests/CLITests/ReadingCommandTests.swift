@@ -1,0 +1,98 @@
+import Foundation
+import GDALSwift
+import TestSupport
+import Testing
+
+/// How inputs are read, through the commands a user runs: masks, non-finite values, densified regions,
+/// broken geometries, and the warnings that replace quiet zeros.
+@Suite struct ReadingCommandTests {
+    /// A GeoTIFF of `width` x `height` 1-degree cells with its top-left corner at (0, height), in EPSG:4326.
+    @discardableResult
+    func raster(_ path: String, width: Int = 4, height: Int = 1, type: RasterDataType = .float32, bands: Int = 1,
+                options: [String] = [], _ fill: (Dataset, RasterWindow) throws -> Void) throws -> String {
+        let dataset = try Driver.named("GTiff").createRaster(path: path, width: width, height: height, bands: bands, type: type, options: options)
+        try dataset.setGeoTransform([0, 1, 0, Double(height), 0, -1])
+        try dataset.setSpatialReference(SpatialReference(epsg: 4326))
+        try fill(dataset, RasterWindow(column: 0, row: 0, width: width, height: height))
+        try dataset.close()
+        return path
+    }
+
+    func regions(_ dir: TemporaryDirectory, _ geometries: [(String, String)], name: String = "regions.geojson") throws -> String {
+        let features = geometries.map { "{\"type\":\"Feature\",\"properties\":{\"id\":\"\($0.0)\"},\"geometry\":\($0.1)}" }
+        let path = dir.path(name)
+        try "{\"type\":\"FeatureCollection\",\"features\":[\(features.joined(separator: ","))]}".write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    let strip = #"{"type":"Polygon","coordinates":[[[0,0],[4,0],[4,1],[0,1],[0,0]]]}"#
+
+    func csvRow(_ path: String) throws -> [String: String] {
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+        return Dictionary(uniqueKeysWithValues: zip(lines[0].split(separator: ",").map(String.init),
+                                                    lines[1].split(separator: ",", omittingEmptySubsequences: false).map(String.init)))
+    }
+
+    @Test func analyzeHonoursAPopulationMaskAndAHazardAlphaBand() throws {
+        let dir = try TemporaryDirectory()
+        let population = try raster(dir.path("pop.tif")) { d, w in
+            try d.band(1).write(w, values: [Float(100), 200, 300, 400])
+            try d.createMaskBand()
+            try d.band(1).maskBand().write(w, values: [UInt8(255), 255, 255, 0])
+        }
+        // Depth in band 1, alpha in band 2: the third cell is transparent, its people's hazard unknown.
+        let hazard = try raster(dir.path("depth.tif"), type: .byte, bands: 2, options: ["ALPHA=YES"]) { d, w in
+            try d.band(1).write(w, values: [UInt8(0), 2, 2, 2])
+            try d.band(2).write(w, values: [UInt8(255), 255, 0, 255])
+        }
+        let regions = try regions(dir, [("all", strip)])
+        let result = try CLI.run(["analyze", "--population", population, "--regions", regions, "--region-id", "id",
+                                  "--hazard", hazard, "--classes", "1", "--csv", dir.path("out.csv"), "--quiet"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let row = try csvRow(dir.path("out.csv"))
+        #expect(row["population"] == "600.000000")
+        #expect(row["exposed"] == "200.000000")
+        #expect(row["hazard_unknown"] == "300.000000")
+        let manifest = try CLI.json(String(contentsOfFile: dir.path("out.manifest.json"), encoding: .utf8))
+        let inputs = try #require(manifest["inputs"] as? [[String: Any]])
+        #expect((inputs[0]["details"] as? [String: String])?["mask"] == "mask of the dataset (0 masked)")
+        #expect((inputs[2]["details"] as? [String: String])?["mask"] == "alpha band (0 transparent)")
+    }
+
+    @Test func aSignedBytePopulationWithNoDataMinusOne() throws {
+        let dir = try TemporaryDirectory()
+        let population = try raster(dir.path("int8.tif"), type: .int8) { d, w in
+            try d.band(1).setNoDataValue(-1)
+            try d.band(1).write(w, values: [Int8(-1), 3, -1, 4])
+        }
+        let result = try CLI.run(["analyze", "--population", population, "--regions", try regions(dir, [("all", strip)]),
+                                  "--region-id", "id", "--csv", dir.path("out.csv"), "--quiet"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try csvRow(dir.path("out.csv"))["population"] == "7.000000")
+        let info = try CLI.json(try CLI.run(["info", "--json", population]).stdout)
+        let band = try #require((info["bands"] as? [[String: Any]])?.first)
+        #expect(band["dataType"] as? String == "Int8")
+        #expect(band["noData"] as? Double == -1)
+    }
+
+    @Test func overflowingPopulationIsAnErrorNotAnEncodingFailure() throws {
+        let dir = try TemporaryDirectory()
+        let population = try raster(dir.path("huge.tif"), type: .float64) { d, w in try d.band(1).write(w, values: [1e308, 1e308, 1, 1]) }
+        let result = try CLI.run(["analyze", "--population", population, "--regions", try regions(dir, [("all", strip)]),
+                                  "--region-id", "id", "--csv", dir.path("out.csv"), "--output", dir.path("out.geojson")])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("error: \(population): the population of region all adds up to more than the largest number"))
+        #expect(!result.stderr.contains("EncodingError") && !result.stderr.contains("invalidValue"))
+        #expect(!FileManager.default.fileExists(atPath: dir.path("out.csv")))
+        #expect(!FileManager.default.fileExists(atPath: dir.path("out.manifest.json")))
+    }
+
+    @Test func anInfinitePopulationCellIsNamed() throws {
+        let dir = try TemporaryDirectory()
+        let population = try raster(dir.path("inf.tif")) { d, w in try d.band(1).write(w, values: [Float(1), 1, 1, -.infinity]) }
+        let result = try CLI.run(["analyze", "--population", population, "--regions", try regions(dir, [("all", strip)]),
+                                  "--region-id", "id", "--csv", dir.path("out.csv")])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("error: \(population): the population raster holds -inf at column 3, row 0 (band 1): not a number of people"))
+    }
+}
