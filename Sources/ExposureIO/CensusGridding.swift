@@ -53,7 +53,8 @@ public enum CensusGridding {
         }
         var warnings: [String] = []
         let census = try RegionSet(path: options.censusPath, layer: options.layer, idField: nil, nameField: nil,
-                                   targetCRS: crs, assumeCRS: options.assumeCRS, requiredFields: [options.countField])
+                                   targetCRS: crs, targetCellSize: min(alignment.cellWidth, alignment.cellHeight),
+                                   assumeCRS: options.assumeCRS, requiredFields: [options.countField])
         warnings += census.warnings
         let countIndex = census.fieldNames.firstIndex(of: options.countField)!
         let counts = census.attributes.enumerated().map { index, values -> Double in

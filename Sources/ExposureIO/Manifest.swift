@@ -86,11 +86,12 @@ struct Manifest: Encodable {
         gdalVersion = GDALEnvironment.gdalVersion
         projVersion = GDALEnvironment.projVersion
         var inputs = [try Manifest.raster(result.population, role: "population")]
+        var regionDetails = ["layer": result.regions.layerName, "idField": result.regions.idField ?? "",
+                             "nameField": result.regions.nameField ?? "", "features": String(result.regions.count)]
+        if let densification = result.regions.densification { regionDetails["densification"] = densification }
         inputs.append(try Input(
             role: "regions", path: result.regions.path, crs: result.regions.spatialReference.name,
-            epsg: result.regions.spatialReference.epsgCode,
-            details: ["layer": result.regions.layerName, "idField": result.regions.idField ?? "",
-                      "nameField": result.regions.nameField ?? "", "features": String(result.regions.count)]))
+            epsg: result.regions.spatialReference.epsgCode, details: regionDetails))
         if let hazard = result.hazard { inputs.append(try Manifest.raster(hazard, role: "hazard")) }
         self.inputs = inputs
         self.outputs = outputs

@@ -20,6 +20,9 @@ public final class RegionSet {
     /// Each region's polygons in the target CRS.
     public let polygons: [[PolygonRings]]
     public let warnings: [String]
+    /// How edges were densified before reprojection (for the manifest), nil when the regions were already in
+    /// the target CRS.
+    public let densification: String?
 
     public var count: Int { ids.count }
 
@@ -44,6 +47,7 @@ public final class RegionSet {
         self.polygons = polygons
         self.attributes = attributes
         self.warnings = warnings
+        densification = other.densification
     }
 
     /// Features that share an id merged into one region (e.g. census tracts into neighbourhoods): their
@@ -70,9 +74,11 @@ public final class RegionSet {
     }
 
     /// Reads every feature of the layer. `assumeCRS` is used only when the layer has no CRS. Without an id
-    /// field, regions are numbered by feature id.
+    /// field, regions are numbered by feature id. `targetCellSize` is the working grid's cell size (in the
+    /// target CRS's units): edges are densified to about that length before reprojection.
     public init(path: String, layer layerName: String?, idField: String?, nameField: String?,
-                targetCRS: SpatialReference, assumeCRS: String?, requiredFields: [String] = []) throws {
+                targetCRS: SpatialReference, targetCellSize: Double? = nil, assumeCRS: String?,
+                requiredFields: [String] = []) throws {
         let dataset = try Dataset.open(path, kinds: .vector)
         let layer: VectorLayer
         if let layerName {
@@ -99,11 +105,15 @@ public final class RegionSet {
             throw ExposureError("the regions have no CRS; give one with --assume-crs (e.g. --assume-crs EPSG:4326)", path: path)
         }
         let transformation = srs.isSame(as: targetCRS) ? nil : try CoordinateTransformation(from: srs, to: targetCRS)
+        let densifier = transformation.map { EdgeDensifier(transformation: $0, targetCellSize: targetCellSize) }
 
         var ids: [String] = [], names: [String] = [], geometries: [Geometry?] = [], polygons: [[PolygonRings]] = []
         var attributes: [[FieldValue]] = []
         var seen = Set<String>()
         var emptyIds: [Int] = [], duplicates: [String] = [], duplicated = Set<String>()
+        var withoutGeometry = 0
+        var notPolygons: [(label: String, type: String)] = []
+        var steps: ClosedRange<Double>?
         try layer.resetReading()
         while let feature = try layer.nextFeature() {
             let id = idField.map { feature[$0]?.description ?? "" } ?? String(feature.fid)
@@ -115,21 +125,57 @@ public final class RegionSet {
             names.append(nameField.flatMap { feature[$0]?.description } ?? "")
             guard var geometry = feature.geometry, !geometry.isEmpty else {
                 warnings.append("\(path): \(label) has no geometry; it is reported with zero population")
+                withoutGeometry += 1
                 geometries.append(nil)
                 polygons.append([])
                 continue
             }
-            if case .other(let type) = geometry.value {
-                throw ExposureError("\(label) is a \(type), not a polygon or multipolygon", path: path)
+            let value = geometry.value
+            switch value {
+            case .polygon, .multiPolygon: break
+            case .point: notPolygons.append((label, "Point"))
+            case .lineString: notPolygons.append((label, "LineString"))
+            case .other(let type): notPolygons.append((label, type))
             }
-            if !geometry.isValid {
-                geometry = try geometry.madeValid()
+            if let last = notPolygons.last, last.label == label {
+                // A point or a line covers no area: the region can hold nobody. It is kept as a row (with no
+                // geometry in the outputs, whose layers hold polygons) rather than stopping the run.
+                warnings.append("\(path): \(label) is a \(last.type), not a polygon: it covers no area and is reported with zero population (and no geometry)")
+                geometries.append(nil)
+                polygons.append([])
+                continue
+            }
+            func broken(_ reason: String) -> ExposureError {
+                ExposureError("\(label): the geometry is broken (\(reason)); fix it in the regions file (e.g. with QGIS's Fix geometries)", path: path)
+            }
+            if let problem = RegionSet.ringProblem(value) { throw broken(problem) }
+            switch geometry.validity {
+            case .valid:
+                break
+            case .invalid:
+                do {
+                    geometry = try geometry.madeValid()
+                } catch let error as GDALError {
+                    throw broken("GEOS MakeValid cannot repair it: \(RegionSet.plainGEOSMessage(error.message))")
+                }
+                if geometry.value.polygons.isEmpty {
+                    warnings.append("\(path): \(label) has an invalid geometry with no area once repaired (GEOS MakeValid made it a \(geometry.typeName)); it is reported with zero population (and no geometry)")
+                    geometries.append(nil)
+                    polygons.append([])
+                    continue
+                }
                 warnings.append("\(path): \(label) had an invalid geometry (e.g. self-intersection); repaired with GEOS MakeValid")
+            case .broken(let message):
+                throw broken(RegionSet.plainGEOSMessage(message))
             }
             geometries.append(geometry)
-            if let transformation {
+            if let transformation, let densifier {
                 let copy = try geometry.clone()
                 do {
+                    if let step = try densifier.step(for: copy) {
+                        try copy.segmentize(maxLength: step)
+                        steps = steps.map { min($0.lowerBound, step)...max($0.upperBound, step) } ?? step...step
+                    }
                     try copy.transform(with: transformation)
                 } catch let error as GDALError {
                     throw ExposureError("\(label) cannot be transformed to the population grid's CRS: \(error.message)", path: path)
@@ -140,6 +186,13 @@ public final class RegionSet {
             }
         }
         guard !ids.isEmpty else { throw ExposureError("layer '\(layer.name)' has no features", path: path) }
+        if polygons.allSatisfy(\.isEmpty) {
+            var kinds: [String: Int] = [:]
+            for item in notPolygons { kinds[item.type, default: 0] += 1 }
+            var parts = kinds.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
+            if withoutGeometry > 0 { parts.append("\(withoutGeometry) without geometry") }
+            throw ExposureError("no feature of layer '\(layer.name)' is a polygon (\(parts.joined(separator: ", "))): regions must be polygons or multipolygons", path: path)
+        }
         if let idField, !emptyIds.isEmpty {
             warnings.append("\(path): \(emptyIds.count) feature(s) have an empty '\(idField)' (features \(RegionSet.list(emptyIds.map(String.init))))")
         }
@@ -158,5 +211,145 @@ public final class RegionSet {
         self.spatialReference = srs
         self.polygons = polygons
         self.warnings = warnings
+        self.densification = steps.map { steps in
+            let text = steps.lowerBound == steps.upperBound ? RegionSet.format(steps.lowerBound)
+                : "\(RegionSet.format(steps.lowerBound)) to \(RegionSet.format(steps.upperBound))"
+            return "edges densified in the regions' CRS (\(srs.name)) to at most \(text) of its units between vertices (about one population cell), then reprojected to \(targetCRS.name)"
+        }
+    }
+
+    static func format(_ value: Double) -> String {
+        String(format: "%.6g", value)
+    }
+
+    /// What makes a polygon unreadable by GEOS, found before GEOS says it in its own words: a ring whose last
+    /// point is not its first, a ring of fewer than 4 points, a coordinate that is not a number.
+    static func ringProblem(_ value: GeometryValue) -> String? {
+        let polygons = value.polygons
+        for (p, polygon) in polygons.enumerated() {
+            for (r, ring) in polygon.enumerated() {
+                let which = (r == 0 ? "the outer ring" : "hole \(r)") + (polygons.count > 1 ? " of part \(p + 1)" : "")
+                if let bad = ring.first(where: { !$0.x.isFinite || !$0.y.isFinite }) {
+                    return "\(which) has a coordinate that is not a number (\(bad.x), \(bad.y))"
+                }
+                guard let first = ring.first, let last = ring.last else { continue }
+                if first != last {
+                    return "\(which) is not closed: its last point (\(last.x), \(last.y)) is not its first (\(first.x), \(first.y))"
+                }
+                if ring.count < 4 {
+                    return "\(which) has \(ring.count) points; a ring needs at least 3 corners and its first point repeated at the end"
+                }
+            }
+        }
+        return nil
+    }
+
+    /// GEOS's exception text in plain words, for the messages that say what is wrong with a geometry.
+    static func plainGEOSMessage(_ message: String) -> String {
+        let lower = message.lowercased()
+        if lower.contains("do not form a closed linestring") {
+            return "a ring is not closed: its last point is not its first"
+        }
+        if lower.contains("invalid number of points in linearring") {
+            return "a ring has fewer than 4 points: it needs 3 corners and its first point repeated at the end"
+        }
+        if lower.contains("invalid number of points in linestring") {
+            return "a line has a single point"
+        }
+        if lower.contains("nan") || lower.contains("non-finite") || lower.contains("infinite") {
+            return "a coordinate is not a number"
+        }
+        return "GEOS cannot read it: \(message)"
+    }
+}
+
+/// Picks how finely to densify a region's edges before reprojection, so that an edge that is straight in
+/// the regions' CRS follows its true curved course in the population grid's CRS (a parallel of latitude
+/// around a polar stereographic grid is a circle, not the chord between its two end points), as
+/// `ogr2ogr -segmentize` or gdalwarp's transformer do.
+///
+/// The step is one population cell expressed in the regions' CRS where the projection stretches that CRS
+/// most over the region's envelope: the target length of a source unit is measured along x and along y at
+/// 9 points of the envelope (finite differences through PROJ), and the largest is used. With vertices one
+/// cell apart, the gap between the curved edge and its chords is far below a cell wherever the edge's
+/// radius of curvature is more than a few cells, which is what makes coverage exact again; a finer step
+/// would only add vertices. The step is bounded below so that no region grows beyond about 100,000
+/// vertices (its perimeter / 100,000): a country drawn coarsely over a 30 m grid stays tractable, at a
+/// chord error that is still metres. Without a cell size (callers that have no grid), the step is 1/256 of
+/// the envelope's larger side.
+struct EdgeDensifier {
+    let transformation: CoordinateTransformation
+    let targetCellSize: Double?
+    static let maxVertices = 100_000.0
+
+    func step(for geometry: Geometry) throws -> Double? {
+        let e = geometry.envelope
+        let side = max(e.maxX - e.minX, e.maxY - e.minY)
+        guard side > 0, side.isFinite else { return nil }
+        let perimeter = RegionSet.perimeter(geometry.value)
+        var step: Double
+        if let cell = targetCellSize, cell > 0 {
+            guard let stretch = try largestStretch(e, side: side) else { return nil }
+            step = cell / stretch
+        } else {
+            step = side / 256
+        }
+        step = max(step, perimeter / EdgeDensifier.maxVertices)
+        return step.isFinite && step > 0 ? step : nil
+    }
+
+    /// Target-CRS length of one source unit, the largest over the envelope's corners, edge midpoints and
+    /// centre (nil when no point can be transformed).
+    private func largestStretch(_ e: (minX: Double, maxX: Double, minY: Double, maxY: Double), side: Double) throws -> Double? {
+        let h = side * 1e-6
+        var points: [(Double, Double)] = []
+        for y in [e.minY, (e.minY + e.maxY) / 2, e.maxY] {
+            for x in [e.minX, (e.minX + e.maxX) / 2, e.maxX] { points.append((x, y)) }
+        }
+        // Each point with a step forward and backward along x and y (the forward one may leave the CRS's
+        // domain, e.g. beyond the pole).
+        var xs: [Double] = [], ys: [Double] = []
+        for (x, y) in points {
+            for (dx, dy) in [(0.0, 0.0), (h, 0), (-h, 0), (0, h), (0, -h)] {
+                xs.append(x + dx)
+                ys.append(y + dy)
+            }
+        }
+        let ok: [Bool]
+        do {
+            ok = try transformation.transform(x: &xs, y: &ys)
+        } catch {
+            return nil
+        }
+        func usable(_ i: Int) -> Bool { ok[i] && xs[i].isFinite && ys[i].isFinite }
+        func distance(_ a: Int, _ b: Int) -> Double { ((xs[a] - xs[b]) * (xs[a] - xs[b]) + (ys[a] - ys[b]) * (ys[a] - ys[b])).squareRoot() }
+        var largest: Double?
+        for p in 0..<points.count {
+            let base = p * 5
+            guard usable(base) else { continue }
+            for (forward, backward) in [(base + 1, base + 2), (base + 3, base + 4)] {
+                let other = usable(forward) ? forward : usable(backward) ? backward : nil
+                guard let other else { continue }
+                let stretch = distance(base, other) / h
+                if stretch.isFinite { largest = max(largest ?? 0, stretch) }
+            }
+        }
+        return largest.flatMap { $0 > 0 ? $0 : nil }
+    }
+}
+
+extension RegionSet {
+    /// Sum of the lengths of every ring's edges, in the geometry's CRS units.
+    static func perimeter(_ value: GeometryValue) -> Double {
+        var total = 0.0
+        for polygon in value.polygons {
+            for ring in polygon where ring.count > 1 {
+                for i in 1..<ring.count {
+                    let dx = ring[i].x - ring[i - 1].x, dy = ring[i].y - ring[i - 1].y
+                    total += (dx * dx + dy * dy).squareRoot()
+                }
+            }
+        }
+        return total
     }
 }

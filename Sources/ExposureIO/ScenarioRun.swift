@@ -165,7 +165,9 @@ public enum ScenarioRun {
             var sets: [(spec: ScenarioFile.Regions, regions: RegionSet)] = []
             for spec in file.regions {
                 var regions = try RegionSet(path: spec.file, layer: spec.layer, idField: spec.id, nameField: spec.name,
-                                            targetCRS: populationCRS, assumeCRS: file.assumeCRS)
+                                            targetCRS: populationCRS,
+                                            targetCellSize: min(population.grid.transform.cellWidth, population.grid.transform.cellHeight),
+                                            assumeCRS: file.assumeCRS)
                 if spec.dissolve { regions = try regions.dissolved() }
                 warnings += regions.warnings
                 sets.append((spec, regions))

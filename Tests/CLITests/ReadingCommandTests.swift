@@ -57,6 +57,7 @@ import Testing
         let inputs = try #require(manifest["inputs"] as? [[String: Any]])
         #expect((inputs[0]["details"] as? [String: String])?["mask"] == "mask of the dataset (0 masked)")
         #expect((inputs[2]["details"] as? [String: String])?["mask"] == "alpha band (0 transparent)")
+        #expect((inputs[1]["details"] as? [String: String])?["densification"] == nil)
     }
 
     @Test func aSignedBytePopulationWithNoDataMinusOne() throws {
@@ -94,5 +95,47 @@ import Testing
                                   "--region-id", "id", "--csv", dir.path("out.csv")])
         #expect(result.status == 1)
         #expect(result.stderr.contains("error: \(population): the population raster holds -inf at column 3, row 0 (band 1): not a number of people"))
+    }
+
+    @Test func aPolarCapReachesItsPeopleOnAPolarStereographicGrid() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("arctic.tif")
+        let dataset = try Driver.named("GTiff").createRaster(path: path, width: 100, height: 100, bands: 1, type: .float32)
+        try dataset.setGeoTransform([-1_250_000, 25_000, 0, 1_250_000, 0, -25_000])
+        try dataset.setSpatialReference(SpatialReference(epsg: 3413))
+        try dataset.band(1).write(RasterWindow(column: 0, row: 0, width: 100, height: 100), values: [Float](repeating: 1, count: 10_000))
+        try dataset.close()
+        let cap = try regions(dir, [("cap", #"{"type":"Polygon","coordinates":[[[-180,80],[180,80],[180,90],[-180,90],[-180,80]]]}"#)])
+        let result = try CLI.run(["analyze", "--population", path, "--regions", cap, "--region-id", "id", "--csv", dir.path("cap.csv"), "--quiet"])
+        #expect(result.status == 0, "\(result.stderr)")
+        // pi rho^2 / (25 km)^2 with rho = 1,085,920.3 m, the distance of 80 N from the pole in EPSG:3413.
+        let population = try #require(Double(try csvRow(dir.path("cap.csv"))["population"] ?? ""))
+        #expect(abs(population - 5_927.4208) < 0.06, "\(population)")
+        let manifest = try CLI.json(String(contentsOfFile: dir.path("cap.manifest.json"), encoding: .utf8))
+        let regionsInput = try #require((manifest["inputs"] as? [[String: Any]])?.first { $0["role"] as? String == "regions" })
+        let note = try #require((regionsInput["details"] as? [String: String])?["densification"])
+        #expect(note.hasPrefix("edges densified in the regions' CRS (WGS 84)"))
+    }
+
+    @Test func brokenRegionsAndRegionsWithoutPolygonsAreErrorsAboutTheRegionsFile() throws {
+        let dir = try TemporaryDirectory()
+        let population = try raster(dir.path("pop.tif")) { d, w in try d.band(1).write(w, values: [Float](repeating: 1, count: 4)) }
+        let open = try regions(dir, [("R7", #"{"type":"Polygon","coordinates":[[[0,0],[4,0],[4,1],[0,1]]]}"#)], name: "open.geojson")
+        let broken = try CLI.run(["analyze", "--population", population, "--regions", open, "--region-id", "id", "--csv", dir.path("x.csv")])
+        #expect(broken.status == 1)
+        #expect(broken.stderr.contains("error: \(open): region R7: the geometry is broken (the outer ring is not closed"))
+        #expect(!broken.stderr.contains("IllegalArgumentException"))
+
+        let points = try regions(dir, [("a", #"{"type":"Point","coordinates":[1,0.5]}"#), ("b", "null")], name: "points.geojson")
+        let none = try CLI.run(["analyze", "--population", population, "--regions", points, "--region-id", "id", "--csv", dir.path("x.csv")])
+        #expect(none.status == 1)
+        #expect(none.stderr.contains("error: \(points): no feature of layer 'points' is a polygon (1 Point, 1 without geometry)"))
+        #expect(!none.stderr.contains("no data"))
+
+        let mixed = try regions(dir, [("all", strip), ("town", #"{"type":"Point","coordinates":[1,0.5]}"#)], name: "mixed.geojson")
+        let warned = try CLI.run(["analyze", "--population", population, "--regions", mixed, "--region-id", "id",
+                                  "--csv", dir.path("m.csv"), "--output", dir.path("m.gpkg")])
+        #expect(warned.status == 0, "\(warned.stderr)")
+        #expect(warned.stderr.contains("warning: \(mixed): region town is a Point, not a polygon"))
     }
 }
