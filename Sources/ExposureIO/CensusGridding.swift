@@ -57,12 +57,20 @@ public enum CensusGridding {
                                    assumeCRS: options.assumeCRS, requiredFields: [options.countField])
         warnings += census.warnings
         let countIndex = census.fieldNames.firstIndex(of: options.countField)!
+        var negative: [String] = []
         let counts = census.attributes.enumerated().map { index, values -> Double in
             guard let count = values[countIndex].doubleValue, count.isFinite else {
                 warnings.append("\(options.censusPath): feature \(census.ids[index]) has no number in '\(options.countField)'; counted as 0")
                 return 0
             }
+            if count < 0 {
+                negative.append("\(census.ids[index]) (\(count))")
+                return 0
+            }
             return count
+        }
+        if !negative.isEmpty {
+            warnings.append("\(options.censusPath): \(negative.count) feature(s) have a negative '\(options.countField)' (\(RegionSet.list(negative))); counted as 0")
         }
 
         // The grid: the alignment's cells, covering every polygon (and the --like raster's own extent).

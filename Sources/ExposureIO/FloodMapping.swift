@@ -40,7 +40,8 @@ public struct FloodExtentReport: Sendable {
     public let detection: FloodDetectionReport
     public let grid: Grid
     public let units: String?
-    /// What looks wrong (scenes that do not overlap, no flood found), naming the scenes.
+    /// What looks wrong (scenes that do not overlap, no flood found; bands without a valid pixel, saturated
+    /// bands, a DEM without elevation), naming the files.
     public let warnings: [String]
     public var floodedShare: Double { detection.valid > 0 ? Double(detection.flooded) / Double(detection.valid) : 0 }
     /// Flooded area in the grid's units squared (m² on projected grids).
@@ -103,7 +104,7 @@ public enum FloodMapping {
         } else if report.flooded == 0 {
             warnings.append("\(options.afterPath): no flooded pixel found; the mask is all 'not flooded'")
         }
-        return FloodExtentReport(detection: report, grid: grid, units: unitsUsed, warnings: warnings)
+        return FloodExtentReport(detection: report, grid: grid, units: unitsUsed, warnings: before.warnings + after.warnings + warnings)
     }
 
     /// Backscatter in dB is mostly negative; linear power is positive.

@@ -25,7 +25,7 @@ public struct InundationReport: Sendable {
     public let floodedCells: Int
     public let maxDepth: Double
     public let grid: Grid
-    /// What looks wrong (an empty sea, a DEM without data, an absurd level), each naming the file.
+    /// What looks wrong (an empty sea, a DEM without data or with NaN cells, an absurd level), each naming the file.
     public let warnings: [String]
 }
 
@@ -47,10 +47,12 @@ public enum InundationMapping {
             throw ExposureError("the DEM has \(grid.cellCount) cells; exposure inundate handles up to \(maxCells): clip it to the coast first (gdal_translate -projwin)", path: options.demPath)
         }
         let crs = try dem.spatialReference()
-        let elevation = try dem.readAll().values
+        let (elevation, undeclaredNaN) = try dem.readAll()
         var warnings: [String] = []
         if !elevation.contains(where: { !$0.isNaN }) {
-            warnings.append("\(options.demPath): the DEM has no data (every cell is nodata): nothing can be flooded")
+            warnings.append("\(options.demPath): the DEM has no elevation at all (every cell is nodata, masked or NaN): nothing can flood")
+        } else if undeclaredNaN > 0 {
+            warnings.append("\(options.demPath): \(undeclaredNaN) DEM cell(s) hold NaN (not declared nodata); treated as no data, never flooded")
         }
         let seeds: CoastalInundation.Seeds
         if let maskPath = options.seaMaskPath {

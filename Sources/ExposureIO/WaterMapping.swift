@@ -26,7 +26,8 @@ public struct WaterReport: Sendable {
     public let threshold: Double
     public let waterPixels: Int
     public let validPixels: Int
-    /// What looks wrong (no water at all, every pixel water), naming the scene.
+    /// What looks wrong (no water at all, every pixel water; bands without a valid pixel, saturated bands),
+    /// naming the scene.
     public let warnings: [String]
     public var waterShare: Double { validPixels > 0 ? Double(waterPixels) / Double(validPixels) : 0 }
 }
@@ -70,7 +71,7 @@ public enum WaterMapping {
                                     style: .distance(maximum: farthest), inputs: [options.imagePath],
                                     values: distances.map { $0.isFinite ? $0 : -9999 })
         }
-        var warnings: [String] = []
+        var warnings = scene.warnings
         if water == 0 {
             warnings.append("\(options.imagePath): no pixel is water at threshold \(threshold); check the bands (--sensor, --bands) and the threshold")
         } else if water == valid {
@@ -90,8 +91,8 @@ public enum WaterMapping {
                                 description: "\(index.rawValue.uppercased()) = \(index.formula)", unit: "", metadata: metadata,
                                 style: .normalisedIndex, inputs: [imagePath], values: values.map { $0.isNaN ? -9999 : $0 })
         let valid = values.filter { !$0.isNaN }
-        let warnings = valid.isEmpty
-            ? ["\(imagePath): no pixel has a valid \(index.rawValue.uppercased()) (the bands are nodata, zero or saturated everywhere)"] : []
+        let warnings = scene.warnings + (valid.isEmpty
+            ? ["\(imagePath): no pixel has a valid \(index.rawValue.uppercased()) (the bands are nodata, zero or saturated everywhere)"] : [])
         return (valid.count, valid.min() ?? .nan, valid.max() ?? .nan, warnings)
     }
 

@@ -138,4 +138,73 @@ import Testing
         #expect(warned.status == 0, "\(warned.stderr)")
         #expect(warned.stderr.contains("warning: \(mixed): region town is a Point, not a polygon"))
     }
+
+    @Test func waterWarnsAboutAnAllZeroBandAndHonoursTheSceneMask() throws {
+        let dir = try TemporaryDirectory()
+        // A 4-band UInt16 scene: green (band 2) fine, NIR (band 4) all zero.
+        let scene = try raster(dir.path("scene.tif"), type: .uint16, bands: 4) { d, w in
+            for band in 1...3 { try d.band(band).write(w, values: [UInt16(900), 800, 700, 600]) }
+            try d.band(4).write(w, values: [UInt16](repeating: 0, count: 4))
+        }
+        let result = try CLI.run(["water", "--image", scene, "--bands", "green=2,nir=4", "--threshold", "0", "--output", dir.path("w.tif")])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("warning: \(scene): band 4 has no valid pixel (of 4: 4 are 0 (fill))"))
+
+        let saturated = try raster(dir.path("saturated.tif"), type: .byte, bands: 4) { d, w in
+            for band in 1...3 { try d.band(band).write(w, values: [UInt8(90), 80, 70, 60]) }
+            try d.band(4).write(w, values: [UInt8(255), 255, 20, 255])
+        }
+        let hot = try CLI.run(["water", "--image", saturated, "--bands", "green=2,nir=4", "--threshold", "0", "--output", dir.path("s.tif")])
+        #expect(hot.status == 0, "\(hot.stderr)")
+        #expect(hot.stderr.contains("warning: \(saturated): 75.0 % of the pixels of band 4 are saturated (255, the type's maximum)"))
+
+        // A per-dataset mask: the masked pixel is no data (255) in the water mask.
+        let masked = try raster(dir.path("masked.tif"), type: .uint16, bands: 4) { d, w in
+            for band in 1...4 { try d.band(band).write(w, values: [UInt16(900), 800, 700, 600]) }
+            try d.band(4).write(w, values: [UInt16(100), 100, 100, 2000])
+            try d.createMaskBand()
+            try d.band(1).maskBand().write(w, values: [UInt8(0), 255, 255, 255])
+        }
+        let water = try CLI.run(["water", "--image", masked, "--bands", "green=2,nir=4", "--threshold", "0", "--output", dir.path("m.tif")])
+        #expect(water.status == 0, "\(water.stderr)")
+        #expect(try Dataset.open(dir.path("m.tif")).band(1).readAll(as: UInt8.self) == [255, 1, 1, 0])
+    }
+
+    @Test func inundateWarnsAboutAnAllNoDataDEMAndHonoursItsMask() throws {
+        let dir = try TemporaryDirectory()
+        let empty = try raster(dir.path("empty.tif")) { d, w in
+            try d.band(1).setNoDataValue(-32768)
+            try d.band(1).write(w, values: [Float](repeating: -32768, count: 4))
+        }
+        let result = try CLI.run(["inundate", "--dem", empty, "--sea-level", "2", "--sea-edge", "west", "--output", dir.path("d.tif")])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("warning: \(empty): the DEM has no elevation at all (every cell is nodata, masked or NaN): nothing can flood"))
+
+        // Elevations 0, 1, 5, 0 from the west coast; the masked second cell is no data and stops the water.
+        let masked = try raster(dir.path("masked.tif")) { d, w in
+            try d.band(1).write(w, values: [Float(0), 1, 5, 0])
+            try d.createMaskBand()
+            try d.band(1).maskBand().write(w, values: [UInt8(255), 0, 255, 255])
+        }
+        let flooded = try CLI.run(["inundate", "--dem", masked, "--sea-level", "2", "--sea-edge", "west", "--output", dir.path("m.tif")])
+        #expect(flooded.status == 0, "\(flooded.stderr)")
+        #expect(try Dataset.open(dir.path("m.tif")).band(1).readAll(as: Float.self) == [2, -9999, 0, 0])
+    }
+
+    @Test func gridWarnsAboutNegativeCensusCounts() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("census.geojson")
+        try """
+        {"type":"FeatureCollection","features":[
+        {"type":"Feature","properties":{"people":100},"geometry":{"type":"Polygon","coordinates":[[[0,0],[2,0],[2,1],[0,1],[0,0]]]}},
+        {"type":"Feature","properties":{"people":-40},"geometry":{"type":"Polygon","coordinates":[[[2,0],[4,0],[4,1],[2,1],[2,0]]]}}]}
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try CLI.run(["grid", "--census", path, "--count", "people", "--resolution", "1", "--crs", "EPSG:4326",
+                                  "--output", dir.path("grid.tif")])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("warning: \(path): 1 feature(s) have a negative 'people' (1 (-40.0)); counted as 0"))
+        let cells = try Dataset.open(dir.path("grid.tif")).band(1).readAll(as: Double.self)
+        #expect(abs(cells.reduce(0, +) - 100) < 1e-9)
+        #expect(cells.allSatisfy { $0 >= 0 })
+    }
 }
