@@ -148,12 +148,12 @@ public enum DatasetDescription: Encodable, Sendable {
             let band = try dataset.band(index)
             try probe(band)
             let block = band.blockSize
-            let noData = try band.noData, flags = try band.maskFlags
+            let noData = try band.noData, mask = try band.validitySource()
             bands.append(.init(
                 index: index, dataType: band.dataType.rawValue, noData: noData?.doubleValue, scale: try band.scale,
                 offset: try band.offset, blockWidth: block.width, blockHeight: block.height,
                 description: try band.bandDescription, unit: try band.unitType, exactNoData: noData,
-                mask: flags.isStoredMask ? flags.description : nil))
+                mask: mask?.description))
         }
         return RasterDescription(
             path: dataset.path, driver: dataset.driverName, width: dataset.width, height: dataset.height,

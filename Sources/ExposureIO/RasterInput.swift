@@ -29,7 +29,7 @@ public struct RasterInput: Sendable {
     public var maskFlags: MaskFlags { decoding.maskFlags }
 
     /// What the manifest says about the mask, nil when there is none to read.
-    public var maskDescription: String? { maskFlags.isStoredMask ? maskFlags.description : nil }
+    public var maskDescription: String? { decoding.mask?.description }
 
     /// Opens and checks a raster; `assumeCRS` is used only when the file has no CRS.
     public init(path: String, band: Int = 1, assumeCRS: String? = nil, role: String) throws {
@@ -98,8 +98,8 @@ public struct RasterInput: Sendable {
 /// * it equals the nodata value, compared in the band's own type: exactly for every integer type (a signed
 ///   byte band's -1 is -1, not 255; Int64 and UInt64 never pass through a Double), at Float32 precision for a
 ///   Float32 band (as GDAL's own nodata mask does), or it is NaN when the nodata value is NaN;
-/// * its mask (a per-dataset or per-band mask band, an alpha band) is 0: read alongside the data window,
-///   only when the band has such a mask;
+/// * its mask (a per-dataset or per-band mask band, an alpha band: see ``RasterBand/validitySource()``) is 0:
+///   read alongside the data window, only when the band has such a mask;
 /// * it is NaN without NaN being declared nodata: counted in ``undeclaredNaN`` for a warning.
 ///
 /// An infinite value (or one that becomes infinite once scaled) is an error naming the file and the cell.
@@ -128,7 +128,7 @@ final class RasterCellReader {
         self.band = band
         self.infinities = infinities
         self.applyScale = applyScale
-        mask = decoding.maskFlags.isStoredMask ? try band.maskBand() : nil
+        mask = try decoding.mask.map { try band.validityBand($0) }
         switch decoding.noData {
         case .real(let value)? where decoding.dataType == .float32:
             // Float32 cells are compared with the nodata value rounded to Float32; one out of Float32's range
@@ -236,6 +236,8 @@ struct CellDecoding: Sendable {
     /// In the band's own type.
     let noData: NoDataValue?
     let maskFlags: MaskFlags
+    /// The mask read with the band, nil when there is none beyond nodata.
+    let mask: MaskSource?
     let scale: Double
     let offset: Double
 
@@ -249,6 +251,7 @@ struct CellDecoding: Sendable {
         dataType = band.dataType
         noData = try band.noData
         maskFlags = try band.maskFlags
+        mask = try band.validitySource()
         scale = try band.scale ?? 1
         offset = try band.offset ?? 0
     }

@@ -56,6 +56,21 @@ public struct MaskFlags: OptionSet, Sendable, CustomStringConvertible {
     }
 }
 
+/// Where a band's validity mask is read from (see ``RasterBand/validitySource()``).
+public enum MaskSource: Sendable, Equatable, CustomStringConvertible {
+    /// GDAL's mask band (GDALGetMaskBand), with its flags.
+    case maskBand(MaskFlags)
+    /// The dataset's band of this index, an alpha band GDAL's default mask does not see.
+    case alphaBand(Int)
+
+    public var description: String {
+        switch self {
+        case .maskBand(let flags): flags.description
+        case .alphaBand(let index): "alpha band \(index) (0 transparent)"
+        }
+    }
+}
+
 /// One band of a raster dataset. Keeps its dataset open for as long as it lives; every call checks that the
 /// dataset has not been closed since (a closed dataset's band handles are freed).
 public final class RasterBand {
@@ -209,6 +224,27 @@ public final class RasterBand {
         let h = try liveHandle()
         let mask = try GDALCall.handle(path, "open the mask of \(label)") { GDALGetMaskBand(h) }
         return RasterBand(dataset: dataset, handle: mask, index: index, label: "mask of \(label)")
+    }
+
+    /// Where the band's validity comes from, besides its nodata value: GDAL's mask (when the flags say it
+    /// is stored: a mask band or GDAL's alpha of a gray + alpha or RGB + alpha image), or else the dataset's
+    /// last band when its colour interpretation is alpha (as gdalwarp takes it, whatever the band count: GDAL's
+    /// default mask only sees alpha in 2- and 4-band images). nil when there is nothing to read.
+    public func validitySource() throws -> MaskSource? {
+        let flags = try maskFlags
+        if flags.isStoredMask { return .maskBand(flags) }
+        let count = dataset.bandCount
+        guard flags.contains(.allValid), count > 1, index != count else { return nil }
+        let last = try dataset.band(count)
+        return try last.colorInterpretation == .alpha ? .alphaBand(count) : nil
+    }
+
+    /// The band that ``validitySource()`` names, to read alongside this one (0 = no value).
+    public func validityBand(_ source: MaskSource) throws -> RasterBand {
+        switch source {
+        case .maskBand: try maskBand()
+        case .alphaBand(let index): try dataset.band(index)
+        }
     }
 
     /// Creates a mask band for this band (``MaskFlags/perDataset``: one mask for the whole dataset, stored in

@@ -119,6 +119,23 @@ import Testing
         #expect(try dataset.band(1).maskBand().readAll(as: UInt8.self) == [0, 255, 128, 0])
     }
 
+    @Test func theValiditySourceFindsAlphaBandsGDALsDefaultMaskMisses() throws {
+        let dir = try TemporaryDirectory()
+        let rgba = try raster(dir, "rgba.tif", type: .byte, bands: 4, options: ["ALPHA=YES", "PHOTOMETRIC=RGB"])
+        #expect(try rgba.band(1).validitySource() == .maskBand([.alpha, .perDataset]))
+        // Five bands, the last one alpha: GDAL's mask says all valid, gdalwarp would take band 5 as alpha.
+        let stack = try raster(dir, "stack.tif", type: .uint16, bands: 5)
+        try stack.band(5).setColorInterpretation(.alpha)
+        try stack.close()
+        let reopened = try Dataset.open(dir.path("stack.tif"))
+        #expect(try reopened.band(1).maskFlags == .allValid)
+        #expect(try reopened.band(1).validitySource() == .alphaBand(5))
+        #expect(try reopened.band(1).validitySource()?.description == "alpha band 5 (0 transparent)")
+        #expect(try reopened.band(5).validitySource() == nil)
+        let plain = try raster(dir, "plain.tif", type: .float32, bands: 2)
+        #expect(try plain.band(1).validitySource() == nil)
+    }
+
     @Test func bandsAndLayersOfAClosedDatasetRefuseToWork() throws {
         let dir = try TemporaryDirectory()
         let dataset = try raster(dir, "closed.tif", type: .float32)
