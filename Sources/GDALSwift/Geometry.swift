@@ -131,15 +131,16 @@ public final class Geometry {
         case broken(String)
     }
 
+    /// GEOS's notices ("Self-intersection at or near point ...") are not recorded, as for ``isValid``.
     public var validity: Validity {
-        GDALEnvironment.ensureInitialized()
-        CPLErrorReset()
-        let valid = OGR_G_IsValid(handle) != 0
-        let failed = CPLGetLastErrorType().rawValue >= CE_Failure.rawValue
-        let message = CPLGetLastErrorMsg().map { String(cString: $0) } ?? ""
-        CPLErrorReset()
-        if failed { return .broken(message.isEmpty ? "GEOS could not read the geometry" : message) }
-        return valid ? .valid : .invalid
+        do {
+            let valid = try GDALCall.run(nil, "check geometry", quiet: true) { OGR_G_IsValid(handle) != 0 }
+            return valid ? .valid : .invalid
+        } catch let error as GDALError {
+            return .broken(error.message)
+        } catch {
+            return .broken("\(error)")
+        }
     }
 
     /// Number of points (all rings and parts).

@@ -19,7 +19,7 @@ extension RasterBand {
     /// mean: QGIS shows the names as its legend, `gdalinfo` lists them). Values not given get no name and a
     /// transparent colour. Values are 0...255 (Byte rasters).
     public func setCategories(_ categories: [RasterCategory]) throws {
-        guard dataset.isOpen else { throw GDALError(path: dataset.path, message: "band \(index) used after its dataset was closed") }
+        guard dataset.isOpen else { throw GDALError(path: dataset.path, message: "\(label) used after its dataset was closed") }
         guard let top = categories.map(\.value).max(), top < 256, (categories.map(\.value).min() ?? 0) >= 0 else {
             throw GDALError(path: dataset.path, message: "category values must be 0 to 255")
         }
@@ -47,9 +47,17 @@ extension RasterBand {
 
     /// The category names, indexed by value (empty when the band has none).
     public var categoryNames: [String] {
-        // GeoTIFF loads its side file (.aux.xml, where the names are) on the first metadata request, not on this one.
-        if let owner = try? dataset.openHandle() { _ = GDALGetMetadata(owner, nil) }
-        guard let list = GDALGetRasterCategoryNames(handle) else { return [] }
+        get throws {
+            // The dataset must be open (its bands are freed when it closes). GeoTIFF loads its side file
+            // (.aux.xml, where the names are) on the first metadata request, not on this one.
+            let owner = try dataset.openHandle()
+            _ = GDALGetMetadata(owner, nil)
+            return names(GDALGetRasterCategoryNames(handle))
+        }
+    }
+
+    private func names(_ list: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> [String] {
+        guard let list else { return [] }
         var names: [String] = []
         var i = 0
         while let item = list[i] {

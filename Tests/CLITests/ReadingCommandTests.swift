@@ -53,7 +53,7 @@ import Testing
         #expect(row["population"] == "600.000000")
         #expect(row["exposed"] == "200.000000")
         #expect(row["hazard_unknown"] == "300.000000")
-        let manifest = try CLI.json(String(contentsOfFile: dir.path("out.manifest.json"), encoding: .utf8))
+        let manifest = try CLI.json(String(contentsOfFile: dir.path("out.csv.manifest.json"), encoding: .utf8))
         let inputs = try #require(manifest["inputs"] as? [[String: Any]])
         #expect((inputs[0]["details"] as? [String: String])?["mask"] == "mask of the dataset (0 masked)")
         #expect((inputs[2]["details"] as? [String: String])?["mask"] == "alpha band (0 transparent)")
@@ -85,7 +85,7 @@ import Testing
         #expect(result.stderr.contains("error: \(population): the population of region all adds up to more than the largest number"))
         #expect(!result.stderr.contains("EncodingError") && !result.stderr.contains("invalidValue"))
         #expect(!FileManager.default.fileExists(atPath: dir.path("out.csv")))
-        #expect(!FileManager.default.fileExists(atPath: dir.path("out.manifest.json")))
+        #expect(!FileManager.default.fileExists(atPath: dir.path("out.csv.manifest.json")))
     }
 
     @Test func anInfinitePopulationCellIsNamed() throws {
@@ -111,7 +111,7 @@ import Testing
         // pi rho^2 / (25 km)^2 with rho = 1,085,920.3 m, the distance of 80 N from the pole in EPSG:3413.
         let population = try #require(Double(try csvRow(dir.path("cap.csv"))["population"] ?? ""))
         #expect(abs(population - 5_927.4208) < 0.06, "\(population)")
-        let manifest = try CLI.json(String(contentsOfFile: dir.path("cap.manifest.json"), encoding: .utf8))
+        let manifest = try CLI.json(String(contentsOfFile: dir.path("cap.csv.manifest.json"), encoding: .utf8))
         let regionsInput = try #require((manifest["inputs"] as? [[String: Any]])?.first { $0["role"] as? String == "regions" })
         let note = try #require((regionsInput["details"] as? [String: String])?["densification"])
         #expect(note.hasPrefix("edges densified in the regions' CRS (WGS 84)"))
