@@ -188,32 +188,54 @@ final class RasterCellReader {
             }
         default:
             let noData = realNoData ?? .nan, nanIsNoData = noDataIsNaN
-            var nan = 0, infinity: Int?
-            values.withUnsafeMutableBufferPointer { cells in
-                maskValues.withUnsafeBufferPointer { maskCells in
+            // Tight loops over the window (the common case, no mask, costs two predictable branches a cell):
+            // nodata and masked cells to NaN, undeclared NaNs counted, the first infinity noted.
+            let (nan, rawInfinity): (Int, Int?) = values.withUnsafeMutableBufferPointer { cells in
+                var nan = 0, infinity: Int?
+                if masked {
+                    maskValues.withUnsafeBufferPointer { maskCells in
+                        for i in 0..<n {
+                            let raw = cells[i]
+                            if maskCells[i] == 0 || raw == noData {
+                                cells[i] = .nan
+                            } else if !raw.isFinite {
+                                if raw.isNaN { if !nanIsNoData { nan += 1 } } else if infinity == nil { infinity = i }
+                            }
+                        }
+                    }
+                } else {
                     for i in 0..<n {
                         let raw = cells[i]
-                        if (masked && maskCells[i] == 0) || raw == noData {
+                        if raw == noData {
                             cells[i] = .nan
-                        } else if raw.isNaN {
-                            if !nanIsNoData { nan += 1 }
-                        } else if scaled {
-                            cells[i] = raw * scale + offset
-                            if !cells[i].isFinite, infinity == nil { infinity = i }
-                        } else if !raw.isFinite, infinity == nil {
-                            infinity = i
+                        } else if !raw.isFinite {
+                            if raw.isNaN { if !nanIsNoData { nan += 1 } } else if infinity == nil { infinity = i }
                         }
                     }
                 }
+                return (nan, infinity)
             }
             undeclaredNaN += nan
+            var infinity = rawInfinity
+            if scaled {
+                let scaledInfinity: Int? = values.withUnsafeMutableBufferPointer { cells in
+                    var first: Int?
+                    for i in 0..<n where !cells[i].isNaN {
+                        cells[i] = cells[i] * scale + offset
+                        if !cells[i].isFinite, first == nil { first = i }
+                    }
+                    return first
+                }
+                if let scaledInfinity { infinity = min(infinity ?? scaledInfinity, scaledInfinity) }
+            }
             if let first = infinity {
                 if rejectInfinity {
-                    let raw = try band.read(RasterWindow(column: window.column + first % window.width, row: window.row + first / window.width,
-                                                         width: 1, height: 1), as: Double.self)[0]
-                    throw infinite(raw, at: first, in: window, scaled: scaled)
+                    // The raw value, for the message (the scaled one is infinite).
+                    let cell = RasterWindow(column: window.column + first % window.width, row: window.row + first / window.width,
+                                            width: 1, height: 1)
+                    throw infinite(try band.read(cell, as: Double.self)[0], at: first, in: window, scaled: scaled)
                 }
-                for i in first..<n where !values[i].isNaN && !values[i].isFinite { values[i] = .nan }
+                for i in first..<n where values[i].isInfinite { values[i] = .nan }
             }
         }
     }

@@ -55,4 +55,18 @@ import Testing
             #expect(!resampled[row * 8 + 5].isNaN, "row \(row)")
         }
     }
+
+    @Test func infiniteScenePixelsAreInvalidNotAnError() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("db.tif")
+        let dataset = try Driver.named("GTiff").createRaster(path: path, width: 4, height: 1, bands: 1, type: .float32)
+        try dataset.setGeoTransform([500_000, 10, 0, 100_010, 0, -10])
+        try dataset.setSpatialReference(SpatialReference(epsg: 32618))
+        // Backscatter in dB: -inf is a pixel with no power at all.
+        try dataset.band(1).write(RasterWindow(column: 0, row: 0, width: 4, height: 1), values: [Float(-12), -.infinity, .nan, -20])
+        try dataset.close()
+        let values = try SceneReader(path: path, assumeCRS: nil).band(1)
+        #expect(values[0] == -12 && values[3] == -20)
+        #expect(values[1].isNaN && values[2].isNaN)
+    }
 }
