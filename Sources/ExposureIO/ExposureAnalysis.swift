@@ -74,7 +74,8 @@ public enum ExposureAnalysis {
         let populationCRS = try population.spatialReference()
         let regions = try RegionSet(path: options.regionsPath, layer: options.layer, idField: options.idField,
                                     nameField: options.nameField, targetCRS: populationCRS,
-                                    targetCellSize: min(population.grid.transform.cellWidth, population.grid.transform.cellHeight), assumeCRS: options.assumeCRS)
+                                    targetCellSize: min(population.grid.transform.cellWidth, population.grid.transform.cellHeight),
+                                    assumeCRS: options.assumeCRS)
         warnings += regions.warnings
         let shapes = regions.polygons.map { RegionShape(polygons: $0, grid: population.grid) }
 

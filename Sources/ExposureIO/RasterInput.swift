@@ -102,7 +102,8 @@ public struct RasterInput: Sendable {
 ///   read alongside the data window, only when the band has such a mask;
 /// * it is NaN without NaN being declared nodata: counted in ``undeclaredNaN`` for a warning.
 ///
-/// An infinite value (or one that becomes infinite once scaled) is an error naming the file and the cell.
+/// An infinite value (or one that becomes infinite once scaled) is an error naming the file and the cell, or,
+/// for scenes (``Infinities/noData``), no value.
 final class RasterCellReader {
     /// What to do with an infinite value: refuse it (counts, hazard values, elevations), or take it as no
     /// value (satellite scenes, where -inf dB is a pixel with no backscatter).

@@ -5,7 +5,8 @@ import Imagery
 
 /// A multiband scene (optical reflectance or SAR backscatter) read as Float32 arrays with invalid pixels as
 /// NaN: nodata, masked (mask or alpha band), zero (fill) and, for integer data, saturated pixels (the type's
-/// maximum). The declared scale and offset are applied. Optionally resampled (bilinear, through gdalwarp) onto another grid.
+/// maximum). The declared scale and offset are applied. Optionally resampled (bilinear, through gdalwarp)
+/// onto another grid.
 final class SceneReader {
     let path: String
     let grid: Grid
