@@ -65,6 +65,16 @@ public enum GDALEnvironment {
         return try body()
     }
 
+    /// Runs `body` with a configuration option set for the calling thread only (CPLSetThreadLocalConfigOption),
+    /// then puts the thread's previous value back: other threads never see it.
+    public static func withThreadConfigOption<R>(_ key: String, _ value: String?, _ body: () throws -> R) rethrows -> R {
+        ensureInitialized()
+        let previous = CPLGetThreadLocalConfigOption(key, nil).map { String(cString: $0) }
+        CPLSetThreadLocalConfigOption(key, value)
+        defer { CPLSetThreadLocalConfigOption(key, previous) }
+        return try body()
+    }
+
     /// Reads a GDAL configuration option.
     public static func configOption(_ key: String) -> String? {
         ensureInitialized()
