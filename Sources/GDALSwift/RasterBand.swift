@@ -136,8 +136,30 @@ public final class RasterBand {
         get throws { try noData?.doubleValue }
     }
 
+    /// Sets the nodata value from a Double. On an Int64 or UInt64 band it is stored as that integer (GDAL 3.6
+    /// writes a Double's text, which it then reads back wrong: 1.8446744073709552e+19 comes back as 1), the
+    /// Double nearest the type's maximum (2^63 or 2^64, which no Double below it reaches) taken as the maximum.
     public func setNoDataValue(_ value: Double?) throws {
-        try setNoData(value.map(NoDataValue.real))
+        guard let value else { return try setNoData(nil) }
+        switch dataType {
+        case .int64, .uint64:
+            guard value.isFinite, value.rounded() == value else {
+                throw GDALError(path: path, message: "\(value) cannot be the nodata value of \(dataType.rawValue) \(label)")
+            }
+            if dataType == .int64 {
+                guard value >= -0x1p63, value <= 0x1p63 else {
+                    throw GDALError(path: path, message: "\(value) is outside Int64, the type of \(label)")
+                }
+                try setNoData(.int64(value == 0x1p63 ? Int64.max : Int64(value)))
+            } else {
+                guard value >= 0, value <= 0x1p64 else {
+                    throw GDALError(path: path, message: "\(value) is outside UInt64, the type of \(label)")
+                }
+                try setNoData(.uint64(value == 0x1p64 ? UInt64.max : UInt64(value)))
+            }
+        default:
+            try setNoData(.real(value))
+        }
     }
 
     /// Sets (or, with nil, deletes) the nodata value; 64-bit integer values are stored exactly.
@@ -322,11 +344,30 @@ public final class RasterBand {
         guard values.count >= window.cellCount else {
             throw GDALError(path: path, message: "\(values.count) values given for \(window)")
         }
-        if dataType == .int8, T.rasterDataType != .int8 {
-            throw GDALError(path: path, message: "\(label) is a signed byte band: write it from Int8 values")
+        // Signed bytes: Int8 values, or UInt8 bytes as they are (0xFF is -1); GDAL would clamp anything else
+        // to 0...255.
+        if dataType == .int8, T.rasterDataType != .int8, T.rasterDataType != .byte {
+            throw GDALError(path: path, message: "\(label) is a signed byte band: write it from Int8 values (or UInt8 bytes)")
         }
         if T.rasterDataType == .int8, dataType != .int8 {
             throw GDALError(path: path, message: "\(label) is \(dataType.rawValue): Int8 values are written to signed byte bands only")
+        }
+        // GDAL 3.6 turns a Double of 2^64 into 0 in a UInt64 band (and 2^63 into Int64.min): floating-point
+        // values are converted here, saturating at the type's bounds.
+        if dataType == .uint64 || dataType == .int64, T.rasterDataType.isFloatingPoint {
+            let doubles = values.prefix(window.cellCount).map { value -> Double in
+                if let v = value as? Double { return v }
+                if let v = value as? Float { return Double(v) }
+                return .nan
+            }
+            if dataType == .uint64 {
+                let converted = doubles.map { v -> UInt64 in v.isNaN || v <= 0 ? 0 : v >= 0x1p64 ? UInt64.max : UInt64(v.rounded()) }
+                return try write(window, values: converted)
+            }
+            let converted = doubles.map { v -> Int64 in
+                v.isNaN ? 0 : v >= 0x1p63 ? Int64.max : v <= -0x1p63 ? Int64.min : Int64(v.rounded())
+            }
+            return try write(window, values: converted)
         }
         try values.withUnsafeBytes { bytes in
             try rasterIO(h, GF_Write, window, UnsafeMutableRawPointer(mutating: bytes.baseAddress!), T.rasterDataType.gdalType)

@@ -61,6 +61,26 @@ import Testing
         #expect(Double(UInt64.max - 1) == Double(UInt64.max))
     }
 
+    @Test func doublesNearTheTopOf64BitTypesAreStoredAsTheirMaximum() throws {
+        // GDAL 3.6 alone stores a nodata of 2^64 as text that it reads back as 1, and writes 2^64 as 0.
+        let dir = try TemporaryDirectory()
+        let created = try raster(dir, "u64.tif", type: .uint64)
+        try created.band(1).setNoDataValue(18_446_744_073_709_551_615.0)
+        try created.band(1).write(everything, values: [18_446_744_073_709_551_615.0, 1, -5, .nan])
+        try created.close()
+        let band = try Dataset.open(dir.path("u64.tif")).band(1)
+        #expect(try band.noData == .uint64(UInt64.max))
+        #expect(try band.readAll(as: UInt64.self) == [UInt64.max, 1, 0, 0])
+        let signed = try raster(dir, "i64.tif", type: .int64)
+        try signed.band(1).setNoDataValue(9_223_372_036_854_775_807.0)
+        #expect(try signed.band(1).noData == .int64(Int64.max))
+        #expect(throws: GDALError.self) { try signed.band(1).setNoDataValue(0.5) }
+        // Bytes go into a signed byte band as they are: 0xFF is -1.
+        let bytes = try raster(dir, "int8.tif", type: .int8)
+        try bytes.band(1).write(everything, values: [UInt8(0xFF), 0xFD, 1, 0x80])
+        #expect(try bytes.band(1).readAll(as: Int8.self) == [-1, -3, 1, -128])
+    }
+
     @Test func maskFlagsTellWhetherThereIsAMaskToRead() throws {
         let dir = try TemporaryDirectory()
         let plain = try raster(dir, "plain.tif", type: .float32)
