@@ -72,6 +72,9 @@ public enum CensusGridding {
         if !negative.isEmpty {
             warnings.append("\(options.censusPath): \(negative.count) feature(s) have a negative '\(options.countField)' (\(RegionSet.list(negative))); counted as 0")
         }
+        guard counts.reduce(0, +).isFinite else {
+            throw ExposureError("the counts in '\(options.countField)' add up to more than the largest number a Double holds (about 1.8e308): they cannot be counts of people", path: options.censusPath)
+        }
 
         // The grid: the alignment's cells, covering every polygon (and the --like raster's own extent).
         var minX = Double.infinity, minY = Double.infinity, maxX = -Double.infinity, maxY = -Double.infinity

@@ -149,6 +149,14 @@ public final class RegionSet {
                 ExposureError("\(label): the geometry is broken (\(reason)); fix it in the regions file (e.g. with QGIS's Fix geometries)", path: path)
             }
             if let problem = RegionSet.ringProblem(value) { throw broken(problem) }
+            if !geometry.area.isFinite {
+                throw broken("its coordinates are so large that its area is not a number (up to \(RegionSet.format(RegionSet.largestCoordinate(value))))")
+            }
+            let ignored = geometry.nonPolygonalParts
+            if !ignored.isEmpty {
+                geometry = try geometry.polygonalPart()
+                warnings.append("\(path): \(label) is a collection with \(ignored.count) part(s) that are not polygons (\(RegionSet.list(ignored))); they cover no area and are left out")
+            }
             switch geometry.validity {
             case .valid:
                 break
@@ -242,6 +250,10 @@ public final class RegionSet {
             }
         }
         return nil
+    }
+
+    static func largestCoordinate(_ value: GeometryValue) -> Double {
+        value.polygons.joined().joined().reduce(0) { max($0, abs($1.x), abs($1.y)) }
     }
 
     /// GEOS's exception text in plain words, for the messages that say what is wrong with a geometry.

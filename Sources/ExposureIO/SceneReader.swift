@@ -121,7 +121,8 @@ final class SceneReader {
     func slope(fromDEM demPath: String) throws -> [Float] {
         let input = try RasterInput(path: demPath, band: 1, role: "DEM")
         let (elevation, _) = try input.readAll()
-        if !elevation.contains(where: { !$0.isNaN }) {
+        let noElevation = !elevation.contains(where: { !$0.isNaN })
+        if noElevation {
             let line = "\(demPath): the DEM has no elevation at all (every cell is nodata, masked or NaN): no pixel is removed as steep"
             if !warnings.contains(line) { warnings.append(line) }
         }
@@ -141,6 +142,18 @@ final class SceneReader {
             "-of", "MEM", "-r", "bilinear", "-ot", "Float32", "-dstnodata", "nan",
             "-te", "\(b.minX)", "\(b.minY)", "\(b.maxX)", "\(b.maxY)", "-ts", "\(grid.width)", "\(grid.height)", "-t_srs", try crs.wkt(),
         ])
-        return try onGrid.band(1).readAll(as: Float.self)
+        let slopes = try onGrid.band(1).readAll(as: Float.self)
+        if !noElevation {
+            // A DEM beside the scene, or too small for a slope (a single cell), gives none: say so rather than
+            // remove nothing quietly.
+            let known = slopes.reduce(0) { $0 + ($1.isNaN ? 0 : 1) }
+            if known == 0 {
+                warnings.append("\(demPath): the DEM gives no slope on the scene (it does not cover it, or is too small to have a slope): no pixel is removed as steep")
+            } else if known * 10 < slopes.count * 9 {
+                let share = String(format: "%.1f", Double(slopes.count - known) / Double(slopes.count) * 100)
+                warnings.append("\(demPath): the DEM gives no slope on \(share) % of the scene's pixels (it does not cover them, or has no elevation there); none of those is removed as steep")
+            }
+        }
+        return slopes
     }
 }

@@ -180,8 +180,21 @@ public final class Geometry {
         return try repaired.polygonalPart()
     }
 
-    /// The polygons and multipolygons inside a geometry collection, merged into one multipolygon.
-    func polygonalPart() throws -> Geometry {
+    /// The types of the parts of a geometry collection that are not polygons (points, lines...); empty for
+    /// anything but a collection.
+    public var nonPolygonalParts: [String] {
+        guard OGR_GT_Flatten(OGR_G_GetGeometryType(handle)) == wkbGeometryCollection else { return [] }
+        return (0..<OGR_G_GetGeometryCount(handle)).compactMap { index in
+            guard let part = OGR_G_GetGeometryRef(handle, index) else { return nil }
+            let type = OGR_GT_Flatten(OGR_G_GetGeometryType(part))
+            if type == wkbPolygon || type == wkbMultiPolygon || type == wkbCurvePolygon || type == wkbMultiSurface { return nil }
+            return String(cString: OGR_G_GetGeometryName(part))
+        }
+    }
+
+    /// The polygons and multipolygons inside a geometry collection, merged into one multipolygon (any other
+    /// geometry is returned as it is).
+    public func polygonalPart() throws -> Geometry {
         let type = OGR_GT_Flatten(OGR_G_GetGeometryType(handle))
         if type == wkbPolygon || type == wkbMultiPolygon { return self }
         guard type == wkbGeometryCollection else { return self }

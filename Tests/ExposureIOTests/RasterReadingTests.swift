@@ -227,6 +227,34 @@ struct ReadingFixture {
         }
     }
 
+    @Test func aNonFiniteGeoreferenceIsAnErrorNamingTheFile() throws {
+        let f = try ReadingFixture()
+        let path = try f.raster("nan-origin.tif", type: .float32) { d in try d.setGeoTransform([.nan, 1, 0, 1, 0, -1]) }
+        #expect {
+            try RasterInput(path: path, role: "population")
+        } throws: { error in
+            "\(error)".hasPrefix("\(path): the georeference is broken")
+        }
+    }
+
+    @Test func censusCountsThatOverflowAreAnErrorNamingTheFile() throws {
+        let f = try ReadingFixture()
+        let census = f.dir.path("census.geojson")
+        try """
+        {"type":"FeatureCollection","features":[
+        {"type":"Feature","properties":{"n":1.5e308},"geometry":{"type":"Polygon","coordinates":[[[0,0],[2,0],[2,1],[0,1],[0,0]]]}},
+        {"type":"Feature","properties":{"n":1.5e308},"geometry":{"type":"Polygon","coordinates":[[[2,0],[4,0],[4,1],[2,1],[2,0]]]}}]}
+        """.write(toFile: census, atomically: true, encoding: .utf8)
+        var options = CensusGridOptions(censusPath: census, countField: "n", outputPath: f.dir.path("grid.tif"))
+        options.resolution = 1
+        options.crs = "EPSG:4326"
+        #expect {
+            try CensusGridding.run(options, outputs: OutputSet(inputs: [census]))
+        } throws: { error in
+            "\(error)".hasPrefix("\(census): the counts in 'n' add up to more than the largest number")
+        }
+    }
+
     @Test func nanCellsCountAsNoDataWithAWarning() throws {
         let f = try ReadingFixture()
         let path = try f.raster("nan.tif", type: .float32) { d in try d.band(1).write(f.window, values: [Float(1), .nan, .nan, 4]) }

@@ -128,6 +128,27 @@ import Testing
         }
     }
 
+    @Test func aCollectionKeepsItsPolygonsWithAWarningAndHugeCoordinatesAreBroken() throws {
+        let dir = try TemporaryDirectory()
+        let population = try polarGrid(dir)
+        let regions = try geojson(dir, "collection.geojson", [
+            feature("c", #"{"type":"GeometryCollection","geometries":[{"type":"Polygon","coordinates":[[[-180,80],[180,80],[180,90],[-180,90],[-180,80]]]},{"type":"Point","coordinates":[0,85]}]}"#),
+        ])
+        let result = try ExposureAnalysis.run(AnalysisOptions(populationPath: population, regionsPath: regions, idField: "id", threads: 2))
+        #expect(result.figures[0].population > 5_900)
+        #expect(result.warnings.contains("\(regions): region c is a collection with 1 part(s) that are not polygons (POINT); they cover no area and are left out"))
+        #expect(result.regions.geometries[0]?.nonPolygonalParts == [])
+
+        let huge = try geojson(dir, "huge.geojson", [
+            feature("h", #"{"type":"Polygon","coordinates":[[[-1e308,-1e308],[1e308,-1e308],[1e308,1e308],[-1e308,1e308],[-1e308,-1e308]]]}"#),
+        ])
+        #expect {
+            try RegionSet(path: huge, layer: nil, idField: "id", nameField: nil, targetCRS: SpatialReference(epsg: 4326), assumeCRS: nil)
+        } throws: { error in
+            "\(error)".hasPrefix("\(huge): region h: the geometry is broken (its coordinates are so large that its area is not a number")
+        }
+    }
+
     @Test func pointsAndLinesGetZeroPopulationWithAWarning() throws {
         let dir = try TemporaryDirectory()
         let population = try polarGrid(dir)
