@@ -94,6 +94,13 @@ public struct CoverageScratch {
     var top: [Double] = []
     var topRun: [Double] = []
     var width = 0
+    /// When set, ``CoverageFraction/compute(_:window:into:scratch:)`` also keeps every piece of boundary it
+    /// adds to a cell, in walk order, in `pieces` (for ``SubCellCoverage``); ``orderPiecesByCell()`` then
+    /// marks where the boundary enters and leaves each cell and sorts them by cell into `cellPieces`.
+    var recordsPieces = false
+    var pieces: [BoundaryPiece] = []
+    var cellPieces: [BoundaryPiece] = []
+    private var sortKeys: [UInt64] = []
 
     public init() {}
 
@@ -112,6 +119,27 @@ public struct CoverageScratch {
             for i in 0...width { top[i] = 0; topRun[i] = 0 }
         }
         self.width = width
+        pieces.removeAll(keepingCapacity: true)
+    }
+
+    /// Marks the runs of `pieces` (a run is the boundary's stay in one cell: consecutive pieces in the same
+    /// cell, each starting where the one before ended) and copies them, sorted by cell and in walk order
+    /// within a cell, into `cellPieces`.
+    mutating func orderPiecesByCell() {
+        cellPieces.removeAll(keepingCapacity: true)
+        let n = pieces.count
+        guard n > 0 else { return }
+        sortKeys.removeAll(keepingCapacity: true)
+        for k in 0..<n {
+            let starts = k == 0 || pieces[k - 1].cell != pieces[k].cell
+                || pieces[k - 1].u1 != pieces[k].u0 || pieces[k - 1].v1 != pieces[k].v0
+            pieces[k].startsRun = starts
+            if starts && k > 0 { pieces[k - 1].endsRun = true }
+            sortKeys.append(UInt64(pieces[k].cell) << 32 | UInt64(k))
+        }
+        pieces[n - 1].endsRun = true
+        sortKeys.sort()
+        for key in sortKeys { cellPieces.append(pieces[Int(key & 0xffff_ffff)]) }
     }
 
     /// Adds the signed extent of [ua, ub] to each column it overlaps (columns relative to `c0`).
@@ -180,6 +208,7 @@ public struct CoverageScratch {
                     let i = r * width + c
                     l[i] += extent
                     t[i] += (mv - Double(r0 + r)) * extent
+                    if recordsPieces { pieces.append(BoundaryPiece(cell: i, u0: pu, v0: pv, u1: qu, v1: qv)) }
                 }
             }
             if nextU <= nextV { nextU += stepU } else { nextV += stepV }

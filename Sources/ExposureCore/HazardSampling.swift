@@ -15,9 +15,12 @@ public protocol HazardRasterReader {
 public enum HazardSamplingMode: Sendable, Equatable, CustomStringConvertible {
     /// Hazard as coarse as the population grid or coarser: the hazard value at each population cell's centre.
     case centre
-    /// Finer hazard in the same CRS: each population cell's exact area share in each hazard cell.
+    /// Finer hazard in the same CRS: each population cell's exact area share in each hazard cell (on a
+    /// region's boundary, of the part of the cell inside the region).
     case exactShares
-    /// Finer hazard in another CRS: the class at n x n points evenly spread over each population cell.
+    /// Finer hazard in another CRS: the class at n x n points evenly spread over each population cell, each
+    /// standing for its 1/n x 1/n sub-cell (on a region's boundary, weighted by the region's exact coverage
+    /// of the sub-cell).
     case supersampled(Int)
 
     /// Picks the mode from how many hazard cells fit in one population cell.
@@ -48,6 +51,8 @@ public struct HazardSampler {
     let hazardCellsPerPopulationCell: Double
 
     private var codes: [UInt8] = []
+    /// The parts of the cells of a band when the caller does not keep them.
+    private var scratchParts = HazardSubCells()
     private var xs: [Double] = []
     private var ys: [Double] = []
 
@@ -64,38 +69,80 @@ public struct HazardSampler {
 
     /// Fills `cells` for every population cell of `chunk`.
     public mutating func sample(_ chunk: GridWindow, into cells: inout HazardCells) throws {
+        try sample(chunk, into: &cells, keepingSubCells: false)
+    }
+
+    /// Whether ``sample(_:into:keepingSubCells:)`` keeps sub-cells (the hazard is finer).
+    var keepsSubCells: Bool { mode != .centre }
+
+    /// The most population cells one ``sample(_:into:keepingSubCells:)`` call keeping sub-cells should
+    /// cover: about half the read budget in hazard cells (exact shares; the reader holds them as doubles),
+    /// an eighth of it in points (supersampling; each point takes 16 to 64 bytes while it is transformed).
+    var maxCellsPerKeptSample: Int {
+        switch mode {
+        case .centre: Int.max
+        case .exactShares: max(1, Int(Double(maxHazardCellsPerRead / 2) / max(1, hazardCellsPerPopulationCell)))
+        case .supersampled(let n): max(1, maxHazardCellsPerRead / 8 / (n * n))
+        }
+    }
+
+    /// Fills `cells` for every population cell of `chunk`; with `keepingSubCells` (and a finer hazard) also
+    /// `cells.subCells`, the class of each part of each cell, which the engine needs for the cells that
+    /// regions' boundaries cross. The chunk is then read at once: keep it within ``maxCellsPerKeptSample``.
+    mutating func sample(_ chunk: GridWindow, into cells: inout HazardCells, keepingSubCells: Bool) throws {
         let codeCount = classes.count + 2
+        let keep = keepingSubCells && keepsSubCells
         switch mode {
         case .centre: cells.prepareCodes(cellCount: chunk.cellCount)
         case .exactShares, .supersampled: cells.prepareShares(cellCount: chunk.cellCount, codeCount: codeCount)
         }
+        cells.subCells.isAvailable = keep
+        // The parts of the cells being sampled: the caller's when it keeps them, else this sampler's own.
+        var parts = HazardSubCells()
+        if keep { swap(&parts, &cells.subCells) } else { swap(&parts, &scratchParts) }
+        defer { if keep { swap(&parts, &cells.subCells) } else { swap(&parts, &scratchParts) } }
         // Split the chunk into bands of rows whose hazard window fits the read budget.
         let perRow = Double(chunk.width) * max(1, hazardCellsPerPopulationCell)
-        let bandRows = max(1, min(chunk.height, Int(Double(maxHazardCellsPerRead) / max(1, perRow))))
+        let bandRows = keep ? chunk.height : max(1, min(chunk.height, Int(Double(maxHazardCellsPerRead) / max(1, perRow))))
         var row = chunk.row
         while row < chunk.endRow {
             let band = GridWindow(column: chunk.column, row: row, width: chunk.width, height: min(bandRows, chunk.endRow - row))
             let offset = (row - chunk.row) * chunk.width
             switch mode {
             case .centre:
-                try samplePoints(band, subdivision: 1) { cell, code in cells.codes[offset + cell] = code }
+                try samplePoints(band, subdivision: 1) { cell, _, code in cells.codes[offset + cell] = code }
             case .supersampled(let n):
                 let weight = 1 / Float(n * n)
-                try samplePoints(band, subdivision: n) { cell, code in
+                if keep { parts.supersampled(width: band.width, height: band.height, n: n) }
+                try samplePoints(band, subdivision: n) { cell, point, code in
                     cells.shares[(offset + cell) * codeCount + Int(code)] += weight
+                    if keep { parts.codes[point] = code }
                 }
             case .exactShares:
-                try sampleExactShares(band, codeCount: codeCount) { cell, code, share in
-                    cells.shares[(offset + cell) * codeCount + Int(code)] += share
+                try sampleExactShares(band, parts: &parts)
+                let unknown = Int(classes.unknownCode)
+                // Per cell, rows of parts outer and columns inner (the order the shares have always been added in).
+                for r in 0..<band.height {
+                    for t in parts.rowStart[r]..<parts.rowStart[r + 1] {
+                        let rowKey = parts.rowKey[t], wy = parts.rowHeight[t]
+                        for c in 0..<band.width {
+                            let base = (offset + r * band.width + c) * codeCount
+                            for s in parts.columnStart[c]..<parts.columnStart[c + 1] {
+                                let columnKey = parts.columnKey[s]
+                                let code = rowKey < 0 || columnKey < 0 ? unknown : Int(parts.codes[rowKey * parts.keyWidth + columnKey])
+                                cells.shares[base + code] += Float(parts.columnWidth[s] * wy)
+                            }
+                        }
+                    }
                 }
             }
             row = band.endRow
         }
     }
 
-    /// Hazard codes at n x n evenly spread points of each population cell of `band`; `emit(cell, code)`
-    /// receives the cell's index within the band.
-    private mutating func samplePoints(_ band: GridWindow, subdivision n: Int, emit: (Int, UInt8) -> Void) throws {
+    /// Hazard codes at n x n evenly spread points of each population cell of `band`; `emit(cell, point, code)`
+    /// receives the cell's index within the band and the point's (row-major over the band's n-times finer grid).
+    private mutating func samplePoints(_ band: GridWindow, subdivision n: Int, emit: (Int, Int, UInt8) -> Void) throws {
         let hazard = reader.grid
         let unknown = classes.unknownCode
         let vw = band.width * n, vh = band.height * n
@@ -138,7 +185,7 @@ public struct HazardSampler {
             }
         }
         guard minC != Int.max else {
-            for j in 0..<vh { for i in 0..<vw { emit((j / n) * band.width + i / n, unknown) } }
+            for j in 0..<vh { for i in 0..<vw { emit((j / n) * band.width + i / n, j * vw + i, unknown) } }
             return
         }
         let window = GridWindow(column: minC, row: minR, width: maxC - minC + 1, height: maxR - minR + 1)
@@ -148,10 +195,10 @@ public struct HazardSampler {
                 let c = column(i, j), r = row(i, j)
                 let cell = (j / n) * band.width + i / n
                 guard c >= 0, r >= 0, c < Double(hazard.width), r < Double(hazard.height) else {
-                    emit(cell, unknown)
+                    emit(cell, j * vw + i, unknown)
                     continue
                 }
-                emit(cell, codes[(Int(r) - window.row) * window.width + Int(c) - window.column])
+                emit(cell, j * vw + i, codes[(Int(r) - window.row) * window.width + Int(c) - window.column])
             }
         }
     }
@@ -223,55 +270,57 @@ public struct HazardSampler {
     }
 
     /// Same CRS, finer hazard: the exact overlap of each population cell with each hazard cell, which on two
-    /// north-up grids is the product of the overlaps along x and along y.
-    private mutating func sampleExactShares(_ band: GridWindow, codeCount: Int, emit: (Int, UInt8, Float) -> Void) throws {
+    /// north-up grids is the product of the overlaps along x and along y. Fills `parts` with those overlaps
+    /// (as shares of the cell's width and height) and the codes of the hazard window they fall in.
+    private func sampleExactShares(_ band: GridWindow, parts: inout HazardSubCells) throws {
         let hazard = reader.grid
         let pt = populationGrid.transform, ht = hazard.transform
-        let unknown = classes.unknownCode
-        func spans(_ lo: Double, _ hi: Double, origin: Double, size: Double) -> [(Int, Double)] {
-            // [lo, hi) in hazard cell units; index may be outside the grid (unknown).
-            let a = (lo - origin) / size, b = (hi - origin) / size
-            var result: [(Int, Double)] = []
+        parts.removeAll()
+        // [a, b) in hazard cell units, split at hazard cell edges; the index may be outside the grid (unknown).
+        func appendSpans(_ a: Double, _ b: Double, starts: inout [Int], keys: inout [Int], sizes: inout [Double]) {
+            starts.append(keys.count)
             var k = Int(a.rounded(.down))
             while Double(k) < b {
                 let overlap = min(b, Double(k + 1)) - max(a, Double(k))
-                if overlap > 0 { result.append((k, overlap / (b - a))) }
+                if overlap > 0 {
+                    keys.append(k)
+                    sizes.append(overlap / (b - a))
+                }
                 k += 1
             }
-            return result
         }
-        let columnSpans = (0..<band.width).map { c -> [(Int, Double)] in
+        for c in 0..<band.width {
             let x0 = pt.originX + Double(band.column + c) * pt.cellWidth
-            return spans(x0, x0 + pt.cellWidth, origin: ht.originX, size: ht.cellWidth)
+            appendSpans((x0 - ht.originX) / ht.cellWidth, (x0 + pt.cellWidth - ht.originX) / ht.cellWidth,
+                        starts: &parts.columnStart, keys: &parts.columnKey, sizes: &parts.columnWidth)
         }
-        let rowSpans = (0..<band.height).map { r -> [(Int, Double)] in
-            let y0 = pt.originY - Double(band.row + r) * pt.cellHeight
+        parts.columnStart.append(parts.columnKey.count)
+        for r in 0..<band.height {
             // Rows grow downward: measure from the hazard origin downward.
-            return spans(ht.originY - y0, ht.originY - y0 + pt.cellHeight, origin: 0, size: ht.cellHeight)
+            let y0 = pt.originY - Double(band.row + r) * pt.cellHeight
+            appendSpans((ht.originY - y0) / ht.cellHeight, (ht.originY - y0 + pt.cellHeight) / ht.cellHeight,
+                        starts: &parts.rowStart, keys: &parts.rowKey, sizes: &parts.rowHeight)
         }
-        let validColumns = columnSpans.flatMap { $0.map(\.0) }.filter { $0 >= 0 && $0 < hazard.width }
-        let validRows = rowSpans.flatMap { $0.map(\.0) }.filter { $0 >= 0 && $0 < hazard.height }
-        guard let c0 = validColumns.min(), let c1 = validColumns.max(), let r0 = validRows.min(), let r1 = validRows.max() else {
-            for cell in 0..<band.cellCount { emit(cell, unknown, 1) }
+        parts.rowStart.append(parts.rowKey.count)
+        var c0 = Int.max, c1 = Int.min, r0 = Int.max, r1 = Int.min
+        for k in parts.columnKey where k >= 0 && k < hazard.width { c0 = min(c0, k); c1 = max(c1, k) }
+        for k in parts.rowKey where k >= 0 && k < hazard.height { r0 = min(r0, k); r1 = max(r1, k) }
+        if c0 == Int.max || r0 == Int.max {
+            // Nothing inside the hazard raster: every part unknown.
+            for i in parts.columnKey.indices { parts.columnKey[i] = -1 }
+            for i in parts.rowKey.indices { parts.rowKey[i] = -1 }
             return
         }
         let window = GridWindow(column: c0, row: r0, width: c1 - c0 + 1, height: r1 - r0 + 1)
-        try reader.readCodes(window, classes: classes, into: &codes)
-        for r in 0..<band.height {
-            for c in 0..<band.width {
-                let cell = r * band.width + c
-                for (hr, wy) in rowSpans[r] {
-                    let rowInside = hr >= 0 && hr < hazard.height
-                    for (hc, wx) in columnSpans[c] {
-                        let share = Float(wx * wy)
-                        if rowInside && hc >= 0 && hc < hazard.width {
-                            emit(cell, codes[(hr - window.row) * window.width + hc - window.column], share)
-                        } else {
-                            emit(cell, unknown, share)
-                        }
-                    }
-                }
-            }
+        try reader.readCodes(window, classes: classes, into: &parts.codes)
+        parts.keyWidth = window.width
+        for i in parts.columnKey.indices {
+            let k = parts.columnKey[i]
+            parts.columnKey[i] = k >= 0 && k < hazard.width ? k - c0 : -1
+        }
+        for i in parts.rowKey.indices {
+            let k = parts.rowKey[i]
+            parts.rowKey[i] = k >= 0 && k < hazard.height ? k - r0 : -1
         }
     }
 }

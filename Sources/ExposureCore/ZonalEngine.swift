@@ -43,9 +43,13 @@ public struct ZonalResult: Sendable {
 
 /// One streaming pass over the population grid: chunks of whole blocks are read once, each by one worker,
 /// and every region overlapping a chunk accumulates `coverage x population` (per hazard class, for each
-/// of any number of hazard rasters: coverage is computed once for all of them).
-/// Memory is a few chunks per worker, whatever the raster size. Results do not depend on the number of
-/// threads: per-chunk sums are added in chunk order.
+/// of any number of hazard rasters: coverage is computed once for all of them). Where a finer hazard meets
+/// a cell that a region's boundary crosses, the cell's classes are those of the part inside the region
+/// (``SubCellCoverage``), so people at a region's edge are placed exactly under the uniform-within-cell
+/// assumption; cells wholly inside take the cell's shares.
+/// Memory is a few chunks per worker, whatever the raster size (a finer hazard is sampled in tiles of a
+/// chunk, within the samplers' read budget). Results do not depend on the number of threads: per-chunk sums
+/// are added in chunk order.
 public struct ZonalEngine: Sendable {
     public let grid: Grid
     public let regions: [RegionShape]
@@ -151,6 +155,31 @@ public struct ZonalEngine: Sendable {
                            negativeCells: negative, chunkCount: chunks.count)
     }
 
+    /// Parts of `chunk` of at most `maxCells` cells and about equal sizes (bands of whole rows when a row
+    /// fits), in row-major order.
+    static func tiles(of chunk: GridWindow, maxCells: Int) -> [GridWindow] {
+        if chunk.cellCount <= maxCells { return [chunk] }
+        func split(_ length: Int, into most: Int) -> Int {
+            let count = (length + most - 1) / most
+            return (length + count - 1) / count
+        }
+        var tiles: [GridWindow] = []
+        if maxCells >= chunk.width {
+            let rows = split(chunk.height, into: maxCells / chunk.width)
+            for row in stride(from: chunk.row, to: chunk.endRow, by: rows) {
+                tiles.append(GridWindow(column: chunk.column, row: row, width: chunk.width, height: min(rows, chunk.endRow - row)))
+            }
+        } else {
+            let columns = split(chunk.width, into: maxCells)
+            for row in chunk.row..<chunk.endRow {
+                for column in stride(from: chunk.column, to: chunk.endColumn, by: columns) {
+                    tiles.append(GridWindow(column: column, row: row, width: min(columns, chunk.endColumn - column), height: 1))
+                }
+            }
+        }
+        return tiles
+    }
+
     /// A worker's buffers, reused from chunk to chunk.
     private struct ChunkWorker {
         let engine: ZonalEngine
@@ -158,6 +187,8 @@ public struct ZonalEngine: Sendable {
         var hazards: [HazardCells] = []
         var fractions: [Double] = []
         var scratch = CoverageScratch()
+        var parts = SubCellCoverage()
+        var partSums: [Double] = []
         /// Marks cells already counted as valid in this chunk (a cell may lie in several regions).
         var counted: [Bool] = []
 
@@ -172,23 +203,39 @@ public struct ZonalEngine: Sendable {
             guard inputs.hazards.count == engine.hazardCount else {
                 throw ExposureError("\(inputs.hazards.count) hazard sampler(s) given for \(engine.hazardCount) hazard(s)")
             }
-            for h in 0..<engine.hazardCount { try inputs.hazards[h].sample(chunk, into: &hazards[h]) }
-            let classCount = engine.classes?.count ?? 0
-            let unknown = Int(engine.classes?.unknownCode ?? 0)
             if counted.count < chunk.cellCount { counted = [Bool](repeating: false, count: chunk.cellCount) } else {
                 for i in 0..<chunk.cellCount { counted[i] = false }
             }
+            // A finer hazard keeps, for the cells regions' boundaries cross, the class of each part of the cell;
+            // to bound that memory the chunk is sampled and summed in tiles (the population is read once).
+            let fine = inputs.hazards.filter(\.keepsSubCells)
+            let tileCells = fine.isEmpty ? Int.max : max(1, fine.map(\.maxCellsPerKeptSample).min()! / fine.count)
+            scratch.recordsPieces = !fine.isEmpty
             var sums = ChunkSums()
+            for tile in ZonalEngine.tiles(of: chunk, maxCells: tileCells) {
+                for h in 0..<engine.hazardCount { try inputs.hazards[h].sample(tile, into: &hazards[h], keepingSubCells: true) }
+                sum(tile, of: chunk, into: &sums)
+            }
+            return sums
+        }
+
+        /// Adds every region's sums over the cells of `tile` (hazards sampled on the tile, population on the chunk).
+        private mutating func sum(_ tile: GridWindow, of chunk: GridWindow, into sums: inout ChunkSums) {
+            let classCount = engine.classes?.count ?? 0
+            let unknown = Int(engine.classes?.unknownCode ?? 0)
             for (index, region) in engine.regions.enumerated() {
-                let window = region.cellWindow.intersection(chunk)
+                let window = region.cellWindow.intersection(tile)
                 if window.isEmpty { continue }
                 if fractions.count < window.cellCount { fractions = [Double](repeating: 0, count: window.cellCount) }
                 CoverageFraction.compute(region, window: window, into: &fractions, scratch: &scratch)
+                if scratch.recordsPieces { scratch.orderPiecesByCell() }
+                var nextPiece = 0
                 var regionPopulation = 0.0
                 var totals = [RegionTotals](repeating: RegionTotals(classCount: classCount), count: engine.hazardCount)
                 var touched = false
                 for r in 0..<window.height {
                     let chunkRow = (window.row - chunk.row + r) * chunk.width + (window.column - chunk.column)
+                    let tileRow = (window.row - tile.row + r) * tile.width + (window.column - tile.column)
                     for c in 0..<window.width {
                         let f = fractions[r * window.width + c]
                         if f == 0 { continue }
@@ -204,17 +251,37 @@ public struct ZonalEngine: Sendable {
                         touched = true
                         let weight = f * people
                         regionPopulation += weight
+                        let hazardCell = tileRow + c
+                        // On the region's boundary, a finer hazard's classes are taken over the part of the cell
+                        // inside the region: the cell's own pieces of boundary, cut at the hazard's parts.
+                        var pieces = 0..<0
+                        if f < 1 && scratch.recordsPieces {
+                            let windowCell = r * window.width + c
+                            let all = scratch.cellPieces
+                            while nextPiece < all.count && all[nextPiece].cell < windowCell { nextPiece += 1 }
+                            var end = nextPiece
+                            while end < all.count && all[end].cell == windowCell { end += 1 }
+                            pieces = nextPiece..<end
+                        }
                         for h in 0..<engine.hazardCount {
                             let cells = hazards[h]
                             switch cells.layout {
                             case .codes:
-                                let code = Int(cells.codes[cell])
+                                let code = Int(cells.codes[hazardCell])
                                 if code == 0 { continue }
                                 if code == unknown { totals[h].hazardUnknown += weight } else { totals[h].exposedByClass[code - 1] += weight }
                             case .shares:
-                                let base = cell * cells.codeCount
-                                for k in 1...classCount { totals[h].exposedByClass[k - 1] += weight * Double(cells.shares[base + k]) }
-                                totals[h].hazardUnknown += weight * Double(cells.shares[base + unknown])
+                                if !pieces.isEmpty && cells.subCells.isAvailable {
+                                    splitBoundaryCell(cells.subCells, tileColumn: window.column - tile.column + c,
+                                                      tileRow: window.row - tile.row + r, column: window.column + c,
+                                                      row: window.row + r, coverage: f, pieces: pieces, codeCount: cells.codeCount)
+                                    for k in 1...classCount { totals[h].exposedByClass[k - 1] += people * partSums[k] }
+                                    totals[h].hazardUnknown += people * partSums[unknown]
+                                } else {
+                                    let base = hazardCell * cells.codeCount
+                                    for k in 1...classCount { totals[h].exposedByClass[k - 1] += weight * Double(cells.shares[base + k]) }
+                                    totals[h].hazardUnknown += weight * Double(cells.shares[base + unknown])
+                                }
                             }
                         }
                     }
@@ -224,7 +291,28 @@ public struct ZonalEngine: Sendable {
                     sums.regions.append((index, regionPopulation, totals))
                 }
             }
-            return sums
+        }
+
+        /// Fills `partSums[code]` with the area (in units of the cell) of the region inside the parts of one
+        /// boundary cell that have each code.
+        private mutating func splitBoundaryCell(_ sub: HazardSubCells, tileColumn: Int, tileRow: Int, column: Int, row: Int,
+                                                coverage f: Double, pieces: Range<Int>, codeCount: Int) {
+            let columns = sub.columnStart[tileColumn]..<sub.columnStart[tileColumn + 1]
+            let rows = sub.rowStart[tileRow]..<sub.rowStart[tileRow + 1]
+            parts.setLines(widths: sub.columnWidth[columns], heights: sub.rowHeight[rows])
+            parts.compute(pieces: scratch.cellPieces, range: pieces, column: column, row: row, coverage: f)
+            if partSums.count < codeCount { partSums = [Double](repeating: 0, count: codeCount) }
+            for k in 0..<codeCount { partSums[k] = 0 }
+            let unknown = codeCount - 1
+            let m = columns.count
+            for (j, t) in rows.enumerated() {
+                let rowKey = sub.rowKey[t]
+                for (i, s) in columns.enumerated() {
+                    let columnKey = sub.columnKey[s]
+                    let code = rowKey < 0 || columnKey < 0 ? unknown : Int(sub.codes[rowKey * sub.keyWidth + columnKey])
+                    partSums[code] += parts.area[j * m + i]
+                }
+            }
         }
     }
 }
