@@ -9,8 +9,9 @@ import GDALSwift
 public enum RasterStyle: Sendable {
     /// Categories of a mask (1 yes, 0 no, 255 no data).
     case categories([RasterCategory])
-    /// A continuous ramp: (value, colour, label) stops, interpolated.
-    case ramp([(value: Double, colour: String, label: String)])
+    /// A continuous ramp: (value, colour, label) stops, interpolated; with `clip`, values below the first
+    /// stop (and above the last) are not drawn.
+    case ramp([(value: Double, colour: String, label: String)], clip: Bool = false)
 
     /// Water masks of `exposure water`.
     public static let water = RasterStyle.categories([
@@ -26,11 +27,12 @@ public enum RasterStyle: Sendable {
         RasterCategory(value: 255, name: "no data", colour: "#00000000"),
     ])
 
-    /// Water depth in metres, 0 to `maximum`: light to dark blue (ColorBrewer Blues).
+    /// Water depth in metres, light to dark blue (ColorBrewer Blues) up to `maximum`; dry cells (depth 0)
+    /// are not drawn, so dry land never looks flooded.
     public static func depth(maximum: Double) -> RasterStyle {
         let top = max(0.1, maximum)
-        return .ramp([(0, "#deebf7", "0 m"), (top / 2, "#6baed6", String(format: "%.2g m", top / 2)),
-                      (top, "#08306b", String(format: "%.2g m", top))])
+        return .ramp([(0.001, "#deebf7", "> 0 m"), (top / 2, "#6baed6", String(format: "%.2g m", top / 2)),
+                      (top, "#08306b", String(format: "%.2g m", top))], clip: true)
     }
 
     /// A normalised difference index, -1 to 1: brown (dry) through white to blue (wet), ColorBrewer BrBG.
@@ -65,7 +67,7 @@ public enum RasterStyle: Sendable {
                   </colorPalette>
                 </rasterrenderer>
                 """)
-        case .ramp(let stops):
+        case .ramp(let stops, let clip):
             guard let first = stops.first, let last = stops.last else { return nil }
             let items = stops.map {
                 "          <item value=\"\($0.value)\" alpha=\"255\" label=\"\(LayerStyle.xml($0.label))\" color=\"\($0.colour)\"/>"
@@ -73,7 +75,7 @@ public enum RasterStyle: Sendable {
             return RasterStyle.document(renderer: """
                 <rasterrenderer type="singlebandpseudocolor" band="1" opacity="1" alphaBand="-1" classificationMin="\(first.value)" classificationMax="\(last.value)" nodataColor="">
                   <rastershader>
-                    <colorrampshader colorRampType="INTERPOLATED" classificationMode="1" clip="0" minimumValue="\(first.value)" maximumValue="\(last.value)">
+                    <colorrampshader colorRampType="INTERPOLATED" classificationMode="1" clip="\(clip ? 1 : 0)" minimumValue="\(first.value)" maximumValue="\(last.value)">
                 \(items.joined(separator: "\n"))
                     </colorrampshader>
                   </rastershader>
