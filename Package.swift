@@ -6,7 +6,7 @@ let package = Package(
     products: [
         .executable(name: "exposure", targets: ["exposure"]),
         .library(name: "ExposureCore", targets: ["ExposureCore"]),
-        .library(name: "ExposureIO", targets: ["ExposureIO"]),
+        .library(name: "ExposureWorkflows", targets: ["ExposureWorkflows"]),
         .library(name: "GDALSwift", targets: ["GDALSwift"]),
     ],
     dependencies: [
@@ -29,30 +29,35 @@ let package = Package(
         .target(name: "ExposureCore"),
         .target(name: "Imagery", dependencies: ["ExposureCore"]),
         .target(name: "Cartography"),
+        // Between GDAL and the engine: raster and region reading, hazard plans, raster writing.
+        .target(name: "ExposureAdapters", dependencies: ["GDALSwift", "ExposureCore", "Imagery", "CCrypto"]),
+        // What a command leaves: the output set (all or nothing), tables, styles, GeoPackage extras, provenance.
+        .target(name: "ExposureProducts", dependencies: ["ExposureAdapters", "GDALSwift", "ExposureCore", "Cartography"]),
+        // Each command's plan and run: analysis, scenario run, census gridding, inundation, water and flood mapping.
         .target(
-            name: "ExposureIO",
+            name: "ExposureWorkflows",
             dependencies: [
-                "GDALSwift", "ExposureCore", "Imagery", "Cartography", "CCrypto",
+                "ExposureAdapters", "ExposureProducts", "GDALSwift", "ExposureCore", "Imagery",
                 .product(name: "Yams", package: "Yams"),
             ]),
         .executableTarget(
             name: "exposure",
             dependencies: [
-                "ExposureIO", "ExposureCore", "Imagery",
+                "ExposureWorkflows", "ExposureProducts", "ExposureAdapters", "ExposureCore", "Imagery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
             name: "make-sample-data",
-            dependencies: ["ExposureIO", "GDALSwift", "ExposureCore"]),
+            dependencies: ["ExposureWorkflows", "ExposureProducts", "ExposureAdapters", "GDALSwift", "ExposureCore"]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "GDALSwiftTests", dependencies: ["GDALSwift", "TestSupport"]),
         .testTarget(name: "ExposureCoreTests", dependencies: ["ExposureCore"]),
         .testTarget(name: "ImageryTests", dependencies: ["Imagery", "ExposureCore"]),
         .testTarget(name: "CartographyTests", dependencies: ["Cartography"]),
         .testTarget(
-            name: "ExposureIOTests", dependencies: ["ExposureIO", "GDALSwift", "ExposureCore", "TestSupport"], exclude: ["Fixtures"]),
+            name: "ExposureIOTests", dependencies: ["ExposureWorkflows", "ExposureProducts", "ExposureAdapters", "GDALSwift", "ExposureCore", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["exposure", "GDALSwift", "TestSupport"]),
-        .testTarget(name: "FuzzTests", dependencies: ["ExposureIO", "ExposureCore", "GDALSwift"]),
+        .testTarget(name: "FuzzTests", dependencies: ["ExposureWorkflows", "ExposureProducts", "ExposureAdapters", "ExposureCore", "GDALSwift"]),
     ],
     swiftLanguageModes: [.v6]
 )

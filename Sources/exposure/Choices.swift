@@ -1,6 +1,8 @@
 import ArgumentParser
 import ExposureCore
-import ExposureIO
+import ExposureAdapters
+import ExposureProducts
+import ExposureWorkflows
 import Imagery
 
 // Options with fixed choices parse into these types: `--help` lists the choices and a typo is a usage

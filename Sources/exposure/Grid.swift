@@ -1,6 +1,8 @@
 import ArgumentParser
 import ExposureCore
-import ExposureIO
+import ExposureAdapters
+import ExposureProducts
+import ExposureWorkflows
 import Foundation
 
 extension Exposure {

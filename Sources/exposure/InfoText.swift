@@ -1,4 +1,6 @@
-import ExposureIO
+import ExposureAdapters
+import ExposureProducts
+import ExposureWorkflows
 
 /// The human-readable form of `exposure info`.
 enum InfoText {

@@ -3,7 +3,9 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import ExposureIO
+import ExposureAdapters
+import ExposureProducts
+import ExposureWorkflows
 import Synchronization
 
 /// A progress bar on stderr: `label [#####.....]  42%  12.3 s`. Silent when stderr is not a terminal or

@@ -1,5 +1,7 @@
 import ExposureCore
-@testable import ExposureIO
+@testable import ExposureAdapters
+import ExposureProducts
+import ExposureWorkflows
 import Foundation
 import GDALSwift
 import TestSupport

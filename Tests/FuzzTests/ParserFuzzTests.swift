@@ -1,5 +1,7 @@
 import ExposureCore
-import ExposureIO
+import ExposureAdapters
+import ExposureProducts
+import ExposureWorkflows
 import Foundation
 import GDALSwift
 import Testing

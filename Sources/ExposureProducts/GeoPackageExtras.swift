@@ -1,3 +1,4 @@
+import ExposureAdapters
 import Foundation
 import GDALSwift
 
@@ -5,8 +6,8 @@ import GDALSwift
 /// GDAL has just written (GDAL 3.6 has no API for these): the schema extension's `gpkg_data_columns`
 /// (each column's title and description), QGIS's `layer_styles` (the default style) and the metadata
 /// extension's `gpkg_metadata` with `gpkg_metadata_reference` (the manifest, as JSON).
-enum GeoPackageExtras {
-    static func describeColumns(_ columns: [ResultColumn], table: String, in dataset: Dataset) throws {
+public enum GeoPackageExtras {
+    public static func describeColumns(_ columns: [ResultColumn], table: String, in dataset: Dataset) throws {
         try dataset.executeSQL("""
             CREATE TABLE IF NOT EXISTS gpkg_data_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL, name TEXT, \
             title TEXT, description TEXT, mime_type TEXT, constraint_name TEXT, \
@@ -28,7 +29,7 @@ enum GeoPackageExtras {
     }
 
     /// The style QGIS loads by itself when it opens the layer (QGIS's own `layer_styles` schema).
-    static func addDefaultStyle(_ qml: String, name: String, table: String, in dataset: Dataset) throws {
+    public static func addDefaultStyle(_ qml: String, name: String, table: String, in dataset: Dataset) throws {
         try dataset.executeSQL("""
             CREATE TABLE IF NOT EXISTS layer_styles (id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256), \
             f_table_schema TEXT(256), f_table_name TEXT(256), f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT, \
@@ -42,7 +43,7 @@ enum GeoPackageExtras {
             """)
     }
 
-    static func embedManifest(_ json: String, table: String, in dataset: Dataset) throws {
+    public static func embedManifest(_ json: String, table: String, in dataset: Dataset) throws {
         try dataset.executeSQL("""
             CREATE TABLE IF NOT EXISTS gpkg_metadata (id INTEGER CONSTRAINT m_pk PRIMARY KEY ASC NOT NULL, \
             md_scope TEXT NOT NULL DEFAULT 'dataset', md_standard_uri TEXT NOT NULL, mime_type TEXT NOT NULL DEFAULT 'text/xml', \
@@ -67,7 +68,7 @@ enum GeoPackageExtras {
             """)
     }
 
-    static func registerExtension(_ name: String, tables: [String], definition: String, in dataset: Dataset) throws {
+    public static func registerExtension(_ name: String, tables: [String], definition: String, in dataset: Dataset) throws {
         try dataset.executeSQL("""
             CREATE TABLE IF NOT EXISTS gpkg_extensions (table_name TEXT, column_name TEXT, extension_name TEXT NOT NULL, \
             definition TEXT NOT NULL, scope TEXT NOT NULL, CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name))
@@ -82,7 +83,7 @@ enum GeoPackageExtras {
     }
 
     /// An SQL string literal.
-    static func quote(_ text: String) -> String {
+    public static func quote(_ text: String) -> String {
         "'" + text.replacingOccurrences(of: "'", with: "''").replacingOccurrences(of: "\0", with: "") + "'"
     }
 }

@@ -66,7 +66,7 @@ public struct RasterDescription: Encodable, Sendable {
         try c.encode(subdatasets, forKey: .subdatasets)
     }
 
-    enum CodingKeys: String, CodingKey {
+    public enum CodingKeys: String, CodingKey {
         case kind, path, driver, width, height, bandCount, epsg, crsName, crsWKT, geoTransform, bands, subdatasets
     }
 }
@@ -113,7 +113,7 @@ public struct VectorDescription: Encodable, Sendable {
         try c.encode(layers, forKey: .layers)
     }
 
-    enum CodingKeys: String, CodingKey { case kind, path, driver, layers }
+    public enum CodingKeys: String, CodingKey { case kind, path, driver, layers }
 }
 
 /// A raster or a vector description.
@@ -141,7 +141,7 @@ public enum DatasetDescription: Encodable, Sendable {
         throw ExposureError("GDAL opened the file but it holds neither raster bands nor vector layers", path: path)
     }
 
-    static func describeRaster(_ dataset: Dataset) throws -> RasterDescription {
+    public static func describeRaster(_ dataset: Dataset) throws -> RasterDescription {
         let srs = try dataset.spatialReference()
         var bands: [RasterDescription.Band] = []
         for index in stride(from: 1, through: dataset.bandCount, by: 1) {
@@ -163,7 +163,7 @@ public enum DatasetDescription: Encodable, Sendable {
     }
 
     /// Reads the first and the last block of a band (cheap, and catches truncated files).
-    static func probe(_ band: RasterBand) throws {
+    public static func probe(_ band: RasterBand) throws {
         let block = band.blockSize
         let w = min(block.width, band.width), h = min(block.height, band.height)
         guard w > 0, h > 0 else { return }
@@ -175,7 +175,7 @@ public enum DatasetDescription: Encodable, Sendable {
                          height: min(block.height, band.height - lastRow)), as: Double.self)
     }
 
-    static func describeVector(_ dataset: Dataset) throws -> VectorDescription {
+    public static func describeVector(_ dataset: Dataset) throws -> VectorDescription {
         var layers: [VectorDescription.Layer] = []
         for index in 0..<dataset.layerCount {
             let layer = try dataset.layer(at: index)
@@ -191,10 +191,10 @@ public enum DatasetDescription: Encodable, Sendable {
 }
 
 /// A Double that encodes NaN and infinities (legal nodata values) as strings instead of failing.
-struct JSONNumber: Encodable {
-    let value: Double
-    init(_ value: Double) { self.value = value }
-    func encode(to encoder: Encoder) throws {
+public struct JSONNumber: Encodable {
+    public let value: Double
+    public init(_ value: Double) { self.value = value }
+    public func encode(to encoder: Encoder) throws {
         var c = encoder.singleValueContainer()
         if value.isFinite { try c.encode(value) } else { try c.encode(String(value)) }
     }

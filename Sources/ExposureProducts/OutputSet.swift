@@ -1,3 +1,4 @@
+import ExposureAdapters
 import ExposureCore
 import Foundation
 import GDALSwift
@@ -245,7 +246,7 @@ public final class OutputSet {
     }
 
     /// An absolute path with `.`, `..` and symbolic links of the existing part resolved.
-    static func resolve(_ path: String) -> String {
+    public static func resolve(_ path: String) -> String {
         var absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         absolute = (absolute as NSString).standardizingPath
         var existing = absolute
@@ -265,19 +266,19 @@ public final class OutputSet {
         return real
     }
 
-    static func isInside(_ path: String, _ folder: String) -> Bool {
+    public static func isInside(_ path: String, _ folder: String) -> Bool {
         path == folder || path.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/")
     }
 
     /// The other files of a GDAL dataset (a shapefile's .dbf, .shx, .prj...), when it opens.
-    static func datasetFiles(_ path: String) -> [String] {
+    public static func datasetFiles(_ path: String) -> [String] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { return [] }
         guard let dataset = try? Dataset.open(path) else { return [] }
         return dataset.fileList()
     }
 
-    static func removeTemporary(_ temporary: String) {
+    public static func removeTemporary(_ temporary: String) {
         for suffix in ["", "-journal", "-wal", "-shm", ".aux.xml"] {
             try? FileManager.default.removeItem(atPath: temporary + suffix)
         }

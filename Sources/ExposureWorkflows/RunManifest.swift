@@ -1,3 +1,5 @@
+import ExposureAdapters
+import ExposureProducts
 import ExposureCore
 import Foundation
 import GDALSwift
@@ -70,7 +72,7 @@ struct RunManifest: Encodable {
             projVersion: GDALEnvironment.projVersion,
             scenarioFile: try Manifest.Input(role: "scenario file", path: file.path, crs: "", epsg: nil, details: [:]),
             name: file.name,
-            population: try Manifest.raster(population, role: "population"),
+            population: try InputFingerprint.raster(population, role: "population"),
             censusGrid: census.map { CensusGrid(censusTotal: $0.censusTotal, gridTotal: $0.gridTotal, width: $0.grid.width, height: $0.grid.height) },
             regions: try sets.map { set in
                 try Manifest.Input(role: "regions (\(set.label))", path: set.regions.path, crs: set.regions.spatialReference.name,
@@ -81,7 +83,7 @@ struct RunManifest: Encodable {
             hazards: try layers.map { layer in
                 let scenario = file.scenarios[layer.scenario]
                 return Hazard(scenario: scenario.name, returnPeriod: scenario.returnPeriods.years[layer.period],
-                              input: try Manifest.raster(layer.input, role: "hazard"), sampling: layer.mode.description,
+                              input: try InputFingerprint.raster(layer.input, role: "hazard"), sampling: layer.mode.description,
                               generatedFrom: layer.generated?.dem, waterLevel: layer.generated?.level)
             },
             classes: Manifest.classEntries(classes),

@@ -24,7 +24,7 @@ public struct RasterInput: Sendable {
     public let blockSize: (width: Int, height: Int)
     public let dataType: String
     /// How cells become values (nodata, mask, scale), shared with the workers.
-    let decoding: CellDecoding
+    public let decoding: CellDecoding
     /// The band's mask flags; the mask is read only when it says more than the nodata value.
     public var maskFlags: MaskFlags { decoding.maskFlags }
 
@@ -79,12 +79,12 @@ public struct RasterInput: Sendable {
     }
 
     /// Opens this raster for one worker.
-    func openReader() throws -> RasterCellReader {
+    public func openReader() throws -> RasterCellReader {
         try RasterCellReader(band: Dataset.open(path, kinds: .raster).band(bandIndex), decoding: decoding)
     }
 
     /// The whole band as physical values (see ``RasterCellReader/read(_:into:)``), for inputs read in memory.
-    func readAll() throws -> (values: [Double], undeclaredNaN: Int) {
+    public func readAll() throws -> (values: [Double], undeclaredNaN: Int) {
         let reader = try openReader()
         var values = [Double](repeating: 0, count: grid.cellCount)
         let window = grid.fullWindow
@@ -104,17 +104,17 @@ public struct RasterInput: Sendable {
 ///
 /// An infinite value (or one that becomes infinite once scaled) is an error naming the file and the cell, or,
 /// for scenes (``Infinities/noData``), no value.
-final class RasterCellReader {
+public final class RasterCellReader {
     /// What to do with an infinite value: refuse it (counts, hazard values, elevations), or take it as no
     /// value (satellite scenes, where -inf dB is a pixel with no backscatter).
-    enum Infinities { case reject, noData }
+    public enum Infinities { case reject, noData }
 
-    let decoding: CellDecoding
-    let band: RasterBand
-    let mask: RasterBand?
-    let infinities: Infinities
+    public let decoding: CellDecoding
+    public let band: RasterBand
+    public let mask: RasterBand?
+    public let infinities: Infinities
     /// Whether the declared scale and offset are applied (a scene applies them after its own raw tests).
-    let applyScale: Bool
+    public let applyScale: Bool
     /// NaN cells read so far that NaN was not declared for (nodata is not NaN, and the mask did not hide them).
     private(set) var undeclaredNaN = 0
     private var maskValues: [UInt8] = []
@@ -124,7 +124,7 @@ final class RasterCellReader {
     private let realNoData: Double?
     private let noDataIsNaN: Bool
 
-    init(band: RasterBand, decoding: CellDecoding, infinities: Infinities = .reject, applyScale: Bool = true) throws {
+    public init(band: RasterBand, decoding: CellDecoding, infinities: Infinities = .reject, applyScale: Bool = true) throws {
         self.decoding = decoding
         self.band = band
         self.infinities = infinities
@@ -147,7 +147,7 @@ final class RasterCellReader {
     }
 
     /// Fills `values[0..<window.cellCount]` with the physical values of `window` (row-major).
-    func read(_ window: GridWindow, into values: inout [Double]) throws {
+    public func read(_ window: GridWindow, into values: inout [Double]) throws {
         let n = window.cellCount
         let rasterWindow = RasterWindow(column: window.column, row: window.row, width: window.width, height: window.height)
         if values.count < n { values = [Double](repeating: 0, count: n) }
@@ -251,20 +251,20 @@ final class RasterCellReader {
 }
 
 /// How one band's cells become values, read once from the band on the main thread (Sendable, for workers).
-struct CellDecoding: Sendable {
-    let path: String
-    let role: String
-    let bandIndex: Int
-    let dataType: RasterDataType
+public struct CellDecoding: Sendable {
+    public let path: String
+    public let role: String
+    public let bandIndex: Int
+    public let dataType: RasterDataType
     /// In the band's own type.
-    let noData: NoDataValue?
-    let maskFlags: MaskFlags
+    public let noData: NoDataValue?
+    public let maskFlags: MaskFlags
     /// The mask read with the band, nil when there is none beyond nodata.
-    let mask: MaskSource?
-    let scale: Double
-    let offset: Double
+    public let mask: MaskSource?
+    public let scale: Double
+    public let offset: Double
 
-    init(band: RasterBand, role: String) throws {
+    public init(band: RasterBand, role: String) throws {
         path = band.dataset.path
         self.role = role
         bandIndex = band.index
@@ -281,23 +281,24 @@ struct CellDecoding: Sendable {
 }
 
 /// NaN cells seen by the workers of one pass, for the warning.
-final class UndeclaredNaNCount: Sendable {
+public final class UndeclaredNaNCount: Sendable {
+    public init() {}
     private let count = Mutex(0)
-    func add(_ n: Int) { if n > 0 { count.withLock { $0 += n } } }
-    var value: Int { count.withLock { $0 } }
+    public func add(_ n: Int) { if n > 0 { count.withLock { $0 += n } } }
+    public var value: Int { count.withLock { $0 } }
 }
 
 /// Reads population cells for one worker thread.
-final class GDALPopulationReader: PopulationReader {
-    let reader: RasterCellReader
-    let nanCount: UndeclaredNaNCount?
+public final class GDALPopulationReader: PopulationReader {
+    public let reader: RasterCellReader
+    public let nanCount: UndeclaredNaNCount?
 
-    init(_ input: RasterInput, nanCount: UndeclaredNaNCount? = nil) throws {
+    public init(_ input: RasterInput, nanCount: UndeclaredNaNCount? = nil) throws {
         self.reader = try input.openReader()
         self.nanCount = nanCount
     }
 
-    func read(_ window: GridWindow, into values: inout [Double]) throws {
+    public func read(_ window: GridWindow, into values: inout [Double]) throws {
         let before = reader.undeclaredNaN
         try reader.read(window, into: &values)
         nanCount?.add(reader.undeclaredNaN - before)
@@ -305,30 +306,30 @@ final class GDALPopulationReader: PopulationReader {
 }
 
 /// Reads hazard cells (and transforms population coordinates to the hazard's CRS) for one worker thread.
-final class GDALHazardReader: HazardRasterReader {
-    let input: RasterInput
-    let reader: RasterCellReader
-    let transformation: CoordinateTransformation?
+public final class GDALHazardReader: HazardRasterReader {
+    public let input: RasterInput
+    public let reader: RasterCellReader
+    public let transformation: CoordinateTransformation?
     private var values: [Double] = []
 
-    init(_ input: RasterInput, populationCRS: String, sameCRS: Bool) throws {
+    public init(_ input: RasterInput, populationCRS: String, sameCRS: Bool) throws {
         self.input = input
         self.reader = try input.openReader()
         self.transformation = sameCRS ? nil : try CoordinateTransformation(
             from: SpatialReference(definition: populationCRS), to: input.spatialReference())
     }
 
-    var grid: Grid { input.grid }
-    var needsTransform: Bool { transformation != nil }
+    public var grid: Grid { input.grid }
+    public var needsTransform: Bool { transformation != nil }
 
-    func readCodes(_ window: GridWindow, classes: HazardClasses, into codes: inout [UInt8]) throws {
+    public func readCodes(_ window: GridWindow, classes: HazardClasses, into codes: inout [UInt8]) throws {
         let n = window.cellCount
         try reader.read(window, into: &values)
         if codes.count < n { codes = [UInt8](repeating: 0, count: n) }
         for i in 0..<n { codes[i] = classes.code(for: values[i]) }
     }
 
-    func transformToHazardCRS(x: inout [Double], y: inout [Double]) throws {
+    public func transformToHazardCRS(x: inout [Double], y: inout [Double]) throws {
         guard let transformation else { return }
         let ok: [Bool]
         do {
@@ -347,8 +348,8 @@ final class GDALHazardReader: HazardRasterReader {
 /// Checks on a zonal pass's sums, made after the pass (nothing more is read): a population raster of values
 /// too large to be counts (1e308 per cell) adds up to infinity, which must stop the run with the file named
 /// rather than reach the outputs as "inf" (or fail to encode).
-enum PassChecks {
-    static func checkSums(_ result: ZonalResult, regionIDs: [String], populationPath: String) throws {
+public enum PassChecks {
+    public static func checkSums(_ result: ZonalResult, regionIDs: [String], populationPath: String) throws {
         func fail(_ what: String) -> ExposureError {
             ExposureError("\(what) adds up to more than the largest number a Double holds (about 1.8e308): the raster's values are too large to be counts of people; correct the file or declare such values nodata", path: populationPath)
         }
@@ -367,7 +368,7 @@ enum PassChecks {
     }
 
     /// The warning for NaN cells that are not declared nodata.
-    static func nanWarning(_ count: Int, path: String) -> String? {
+    public static func nanWarning(_ count: Int, path: String) -> String? {
         count > 0 ? "\(path): \(count) cell(s) hold NaN (in the blocks the regions touch) without NaN being the declared nodata; counted as no data (no people)" : nil
     }
 }

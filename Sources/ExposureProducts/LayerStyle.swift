@@ -1,3 +1,4 @@
+import ExposureAdapters
 import Cartography
 import ExposureCore
 import Foundation
@@ -49,13 +50,6 @@ public struct LayerStyle: Sendable {
         columns = table.columns
     }
 
-    /// The headline column of an analysis: displaced per 100k when any rate is above zero, else exposed;
-    /// the population when there is no hazard.
-    public static func headline(for result: AnalysisResult) -> String {
-        guard result.hazard != nil, let classes = result.classes else { return "population" }
-        return classes.rates.contains { $0 > 0 } ? "displaced_per_100k" : "exposed"
-    }
-
     /// "hazard data incomplete (> 5 % of people)".
     public var incompleteLabel: String { "hazard data incomplete (> \(LayerStyle.percent(unknownThreshold)) of people)" }
 
@@ -76,7 +70,7 @@ public struct LayerStyle: Sendable {
     }
 
     /// QGIS's filter expression of each class (the last class is open above, so no value is left unstyled).
-    var classFilters: [String] {
+    public var classFilters: [String] {
         let field = LayerStyle.quoted(headline.name)
         let count = classification.classes.count
         return classification.classes.enumerated().map { i, c in
@@ -151,7 +145,7 @@ public struct LayerStyle: Sendable {
             """
     }
 
-    static func fillSymbol(name: String, colour: String) -> String {
+    public static func fillSymbol(name: String, colour: String) -> String {
         """
               <symbol type="fill" name="\(name)" alpha="1" clip_to_extent="1" force_rhr="0">
                 <layer class="SimpleFill" pass="0" enabled="1" locked="0">
@@ -171,7 +165,7 @@ public struct LayerStyle: Sendable {
     }
 
     /// Dark diagonal lines 2 mm apart, over a transparent fill: the class colour shows through.
-    static func hatchSymbol(name: String) -> String {
+    public static func hatchSymbol(name: String) -> String {
         """
               <symbol type="fill" name="\(name)" alpha="1" clip_to_extent="1" force_rhr="0">
                 <layer class="LinePatternFill" pass="0" enabled="1" locked="0">
@@ -208,15 +202,15 @@ public struct LayerStyle: Sendable {
     }
 
     /// `#fd8d3c` -> `253,141,60,255`.
-    static func rgba(_ hex: String) -> String {
+    public static func rgba(_ hex: String) -> String {
         let digits = hex.hasPrefix("#") ? String(hex.dropFirst()) : hex
         let value = Int(digits, radix: 16) ?? 0
         return "\((value >> 16) & 255),\((value >> 8) & 255),\(value & 255),255"
     }
 
-    static func quoted(_ field: String) -> String { "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+    public static func quoted(_ field: String) -> String { "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
 
-    static func xml(_ text: String) -> String {
+    public static func xml(_ text: String) -> String {
         var out = ""
         for c in text.unicodeScalars {
             switch c {
@@ -233,7 +227,7 @@ public struct LayerStyle: Sendable {
     }
 
     /// A number as English writes it in a legend: thousands separated by commas, `decimals` at most.
-    static func number(_ value: Double, decimals: Int) -> String {
+    public static func number(_ value: Double, decimals: Int) -> String {
         let formatter = NumberFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.numberStyle = .decimal
@@ -246,7 +240,7 @@ public struct LayerStyle: Sendable {
         return formatter.string(from: NSNumber(value: value)) ?? String(value)
     }
 
-    static func percent(_ share: Double) -> String {
+    public static func percent(_ share: Double) -> String {
         let value = share * 100
         return (value.rounded() == value ? String(Int(value)) : String(format: "%.1f", value)) + " %"
     }

@@ -7,19 +7,19 @@ import Imagery
 /// NaN: nodata, masked (mask or alpha band), zero (fill) and, for integer data, saturated pixels (the type's
 /// maximum). The declared scale and offset are applied. Optionally resampled (bilinear, through gdalwarp)
 /// onto another grid.
-final class SceneReader {
-    let path: String
-    let grid: Grid
-    let crs: SpatialReference
-    let bandCount: Int
+public final class SceneReader {
+    public let path: String
+    public let grid: Grid
+    public let crs: SpatialReference
+    public let bandCount: Int
     private let source: Dataset
     private let readable: Dataset
     private let warped: Bool
 
     /// Scenes are processed in memory: about 4 bytes per pixel per band read, plus the masks.
-    static let maxPixels = 150_000_000
+    public static let maxPixels = 150_000_000
 
-    init(path: String, assumeCRS: String?, onto target: (grid: Grid, crs: SpatialReference)? = nil) throws {
+    public init(path: String, assumeCRS: String?, onto target: (grid: Grid, crs: SpatialReference)? = nil) throws {
         self.path = path
         source = try Dataset.open(path, kinds: .raster)
         guard source.bandCount > 0 else { throw ExposureError("the scene has no raster bands", path: path) }
@@ -55,7 +55,7 @@ final class SceneReader {
 
     /// Warnings about the bands read so far (a band with no valid pixel, many saturated pixels), naming
     /// the file; each said once.
-    private(set) var warnings: [String] = []
+    public private(set) var warnings: [String] = []
 
     private func warn(_ text: String) {
         let line = "\(path): \(text)"
@@ -65,7 +65,7 @@ final class SceneReader {
     /// Band `index` (1-based) as physical values, invalid pixels NaN: nodata (compared in the band's own
     /// type), masked by the file's mask or alpha band, NaN or infinite, zero (fill) and, read on the scene's
     /// own grid, saturated (the integer type's maximum). Read in strips, so the Double buffer stays small.
-    func band(_ index: Int) throws -> [Float] {
+    public func band(_ index: Int) throws -> [Float] {
         guard index >= 1, index <= bandCount else {
             throw ExposureError("band \(index) does not exist; the scene has \(bandCount) band(s) (check --sensor or --bands)", path: path)
         }
@@ -118,7 +118,7 @@ final class SceneReader {
     /// Slope in degrees of a DEM, on this scene's grid (computed on the DEM's own grid with gdaldem, then
     /// resampled bilinearly). The DEM is read first with the same rules as every input (nodata in its own
     /// type, its mask band), into a Float32 copy whose nodata gdaldem honours.
-    func slope(fromDEM demPath: String) throws -> [Float] {
+    public func slope(fromDEM demPath: String) throws -> [Float] {
         let input = try RasterInput(path: demPath, band: 1, role: "DEM")
         let (elevation, _) = try input.readAll()
         let noElevation = !elevation.contains(where: { !$0.isNaN })

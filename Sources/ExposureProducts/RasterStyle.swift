@@ -1,3 +1,4 @@
+import ExposureAdapters
 import ExposureCore
 import Foundation
 import GDALSwift
@@ -85,7 +86,7 @@ public enum RasterStyle: Sendable {
     }
 
     /// A raster QML document around its renderer.
-    static func document(renderer: String) -> String {
+    public static func document(renderer: String) -> String {
         let indented = renderer.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n")
         return """
             <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>

@@ -26,7 +26,7 @@ public final class RegionSet {
 
     public var count: Int { ids.count }
 
-    static let duplicateHint = "each feature is reported as its own row"
+    public static let duplicateHint = "each feature is reported as its own row"
 
     /// "a, b, c, ... (12 in all)".
     public static func list(_ items: [String], limit: Int = 5) -> String {
@@ -226,13 +226,13 @@ public final class RegionSet {
         }
     }
 
-    static func format(_ value: Double) -> String {
+    public static func format(_ value: Double) -> String {
         String(format: "%.6g", value)
     }
 
     /// What makes a polygon unreadable by GEOS, found before GEOS says it in its own words: a ring whose last
     /// point is not its first, a ring of fewer than 4 points, a coordinate that is not a number.
-    static func ringProblem(_ value: GeometryValue) -> String? {
+    public static func ringProblem(_ value: GeometryValue) -> String? {
         let polygons = value.polygons
         for (p, polygon) in polygons.enumerated() {
             for (r, ring) in polygon.enumerated() {
@@ -252,12 +252,12 @@ public final class RegionSet {
         return nil
     }
 
-    static func largestCoordinate(_ value: GeometryValue) -> Double {
+    public static func largestCoordinate(_ value: GeometryValue) -> Double {
         value.polygons.joined().joined().reduce(0) { max($0, abs($1.x), abs($1.y)) }
     }
 
     /// GEOS's exception text in plain words, for the messages that say what is wrong with a geometry.
-    static func plainGEOSMessage(_ message: String) -> String {
+    public static func plainGEOSMessage(_ message: String) -> String {
         let lower = message.lowercased()
         if lower.contains("do not form a closed linestring") {
             return "a ring is not closed: its last point is not its first"
@@ -289,12 +289,12 @@ public final class RegionSet {
 /// vertices (its perimeter / 100,000): a country drawn coarsely over a 30 m grid stays tractable, at a
 /// chord error that is still metres. Without a cell size (callers that have no grid), the step is 1/256 of
 /// the envelope's larger side.
-struct EdgeDensifier {
-    let transformation: CoordinateTransformation
-    let targetCellSize: Double?
-    static let maxVertices = 100_000.0
+public struct EdgeDensifier {
+    public let transformation: CoordinateTransformation
+    public let targetCellSize: Double?
+    public static let maxVertices = 100_000.0
 
-    func step(for geometry: Geometry) throws -> Double? {
+    public func step(for geometry: Geometry) throws -> Double? {
         let e = geometry.envelope
         let side = max(e.maxX - e.minX, e.maxY - e.minY)
         guard side > 0, side.isFinite else { return nil }
@@ -352,7 +352,7 @@ struct EdgeDensifier {
 
 extension RegionSet {
     /// Sum of the lengths of every ring's edges, in the geometry's CRS units.
-    static func perimeter(_ value: GeometryValue) -> Double {
+    public static func perimeter(_ value: GeometryValue) -> Double {
         var total = 0.0
         for polygon in value.polygons {
             for ring in polygon where ring.count > 1 {

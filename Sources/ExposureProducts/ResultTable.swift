@@ -1,3 +1,4 @@
+import ExposureAdapters
 import ExposureCore
 import GDALSwift
 
@@ -66,12 +67,12 @@ public struct ResultColumn: Sendable, Equatable {
 
     public var isText: Bool { kind == .text }
 
-    static let regionID = ResultColumn("region_id", .text, "Region id", "the region's id (the --region-id field)")
-    static let regionName = ResultColumn("region_name", .text, "Region", "the region's name (the --region-name field), empty when not given")
-    static let population = ResultColumn(
+    public static let regionID = ResultColumn("region_id", .text, "Region id", "the region's id (the --region-id field)")
+    public static let regionName = ResultColumn("region_name", .text, "Region", "the region's name (the --region-name field), empty when not given")
+    public static let population = ResultColumn(
         "population", .people, "Population",
         "people in the region: sum over population cells of (share of the cell's area inside the region) x (cell count)")
-    static let hazardUnknownShare = ResultColumn(
+    public static let hazardUnknownShare = ResultColumn(
         "hazard_unknown_share", .share, "Share with hazard unknown",
         "hazard_unknown / population: where it is above the incomplete-data threshold, exposed is a lower bound (0 where population is 0)")
 }
@@ -87,41 +88,4 @@ public struct ResultTable {
     }
 
     public var columnNames: [String] { columns.map(\.name) }
-
-    /// The columns of an analysis's table (`analyze`, `flood-extent`), without building its rows.
-    public static func columns(of result: AnalysisResult) -> [ResultColumn] {
-        var columns: [ResultColumn] = [.regionID, .regionName, .population]
-        guard result.hazard != nil, let classes = result.classes else { return columns }
-        columns += [
-            ResultColumn("exposed", .people, "Exposed", "people in any hazard class (value >= first threshold)"),
-            ResultColumn("displaced", .people, "Displaced (risk)", "sum over classes of rate(class) x exposed(class): modelled displacement risk, not a count of displaced persons"),
-            ResultColumn("exposed_share", .share, "Share exposed", "exposed / population (0 where population is 0)"),
-            ResultColumn("displaced_per_100k", .per100k, "Displaced per 100,000", "displaced per 100,000 inhabitants: displaced / population x 100000"),
-            ResultColumn("hazard_unknown", .people, "Hazard unknown", "people where the hazard is nodata or outside the hazard raster (neither exposed nor safe)"),
-            .hazardUnknownShare,
-        ]
-        columns += (1...classes.count).map {
-            ResultColumn("exposed_class_\($0)", .people, "Exposed, class \($0)", "people in class \($0) (\(classes.label(ofClass: $0)))")
-        }
-        columns += (1...classes.count).map {
-            ResultColumn("displaced_class_\($0)", .people, "Displaced, class \($0)", "rate(\($0)) x exposed_class_\($0), rate \(classes.rates[$0 - 1])")
-        }
-        return columns
-    }
-
-    public init(_ result: AnalysisResult) {
-        let hasHazard = result.hazard != nil
-        columns = ResultTable.columns(of: result)
-        rows = result.figures.indices.map { i in
-            let f = result.figures[i]
-            var row: [FieldValue] = [.string(result.regions.ids[i]), .string(result.regions.names[i]), .real(f.population)]
-            if hasHazard {
-                row += [.real(f.exposed), .real(f.displaced), .real(f.exposedShare), .real(f.displacedPer100k), .real(f.hazardUnknown),
-                        .real(f.population > 0 ? f.hazardUnknown / f.population : 0)]
-                row += f.exposedByClass.map { .real($0) }
-                row += f.displacedByClass.map { .real($0) }
-            }
-            return row
-        }
-    }
 }

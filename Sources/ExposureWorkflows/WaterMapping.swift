@@ -1,3 +1,5 @@
+import ExposureAdapters
+import ExposureProducts
 import ExposureCore
 import Foundation
 import GDALSwift

@@ -14,8 +14,8 @@ public struct HazardPlan: Sendable {
     /// Hazard cells per population cell, measured at the population grid's centre.
     public let ratio: Double
     public let mode: HazardSamplingMode
-    let populationGrid: Grid
-    let populationWKT: String
+    public let populationGrid: Grid
+    public let populationWKT: String
 
     public init(hazard input: RasterInput, classes: HazardClasses, population grid: Grid, populationCRS: SpatialReference,
                 populationWKT: String) throws {
@@ -53,7 +53,7 @@ public struct HazardPlan: Sendable {
                                    unknown: totals.reduce(0) { $0 + $1.hazardUnknown })
     }
 
-    static func unknownWarnings(paths: [String], population: Double, unknown: Double) -> [String] {
+    public static func unknownWarnings(paths: [String], population: Double, unknown: Double) -> [String] {
         guard population > 0, unknown > unknownWarningShare * population else { return [] }
         let files = RegionSet.list(paths, limit: 2)
         if unknown >= population * (1 - 1e-9) {
@@ -63,7 +63,7 @@ public struct HazardPlan: Sendable {
     }
 
     /// One warning per distinct share for many hazard rasters (a scenario run), naming the rasters.
-    static func unknownWarnings(_ plans: [HazardPlan], totals: [[RegionTotals]]) -> [String] {
+    public static func unknownWarnings(_ plans: [HazardPlan], totals: [[RegionTotals]]) -> [String] {
         var byMessage: [String: [String]] = [:]
         var order: [String] = []
         for (plan, hazardTotals) in zip(plans, totals) {
@@ -84,12 +84,12 @@ public struct HazardPlan: Sendable {
         }
     }
 
-    static func formatShare(_ share: Double) -> String {
+    public static func formatShare(_ share: Double) -> String {
         String(format: "%.2f %%", share * 100)
     }
 
     /// How many hazard cells cover one population cell, measured at the population grid's centre.
-    static func cellRatio(populationGrid: Grid, hazard: RasterInput, sameCRS: Bool,
+    public static func cellRatio(populationGrid: Grid, hazard: RasterInput, sameCRS: Bool,
                           populationCRS: SpatialReference, hazardCRS: SpatialReference) throws -> Double {
         let p = populationGrid.transform, h = hazard.grid.transform
         if sameCRS { return p.cellArea / h.cellArea }

@@ -1,3 +1,4 @@
+import ExposureAdapters
 import ExposureCore
 import Foundation
 import GDALSwift
@@ -33,7 +34,7 @@ public enum ResultWriter {
         return planned
     }
 
-    static func sidecarKind(_ path: String) -> String {
+    public static func sidecarKind(_ path: String) -> String {
         path.hasSuffix(".manifest.json") ? "manifest" : path.hasSuffix(".qml") ? "QGIS style" : "column types (.csvt)"
     }
 
@@ -44,25 +45,6 @@ public enum ResultWriter {
         for (path, role) in plannedOutputs(vector: vector, csv: csv, vectorRole: vectorRole, csvRole: csvRole) {
             try outputs.add(path, role: role)
         }
-    }
-
-    /// Writes the vector and/or CSV table of an analysis with their styles, sidecars and manifests (declared
-    /// with `declare` first); returns every path written.
-    public static func writeAll(_ result: AnalysisResult, vector: String?, csv: String?, commandLine: [String],
-                                outputs: OutputSet) throws -> [String] {
-        let table = ResultTable(result)
-        let style = LayerStyle(table: table, headline: LayerStyle.headline(for: result), unknownThreshold: result.options.unknownThreshold)
-        let all = plannedOutputs(vector: vector, csv: csv).map(\.path)
-        let manifest = try Manifest(result, outputs: all, commandLine: commandLine, style: style)
-        let manifestText = try json(manifest, outputs: outputs, path: all.first { $0.hasSuffix(".manifest.json") } ?? "manifest")
-        if let vector {
-            try writeVector(table, regions: result.regions, to: vector, style: style, manifest: manifestText, outputs: outputs)
-        }
-        if let csv { try writeCSV(table, to: csv, outputs: outputs) }
-        for path in all where path.hasSuffix(".manifest.json") {
-            try outputs.write(path) { try Data(manifestText.utf8).write(to: URL(fileURLWithPath: $0)) }
-        }
-        return all
     }
 
     public static func writeCSV(_ table: ResultTable, to path: String, outputs: OutputSet) throws {
@@ -80,7 +62,7 @@ public enum ResultWriter {
         }
     }
 
-    static func csvField(_ value: FieldValue, column: ResultColumn) -> String {
+    public static func csvField(_ value: FieldValue, column: ResultColumn) -> String {
         switch value {
         case .string(let s):
             // RFC 4180: quote fields holding a comma, a quote or a line break (checked on scalars: "\r\n" is
@@ -141,7 +123,7 @@ public enum ResultWriter {
 
     /// The vector driver for an output path: GeoJSON, GeoPackage or FlatGeobuf, from the extension.
     @discardableResult
-    static func checkVectorFormat(_ path: String, role: String) throws -> Driver {
+    public static func checkVectorFormat(_ path: String, role: String) throws -> Driver {
         let known = ["geojson": "GeoJSON", "json": "GeoJSON", "gpkg": "GPKG", "fgb": "FlatGeobuf"]
         guard let name = known[(path as NSString).pathExtension.lowercased()] else {
             throw ExposureError("\(role) takes .geojson, .gpkg or .fgb (use --csv for a table)", path: path)
@@ -161,14 +143,14 @@ public enum ResultWriter {
 
     /// Pretty, sorted JSON (a manifest), with temporary names replaced by the outputs' names. A figure that
     /// is not a finite number is an error, not a file JSON readers reject.
-    static func writeJSON<T: Encodable>(_ value: T, to path: String, outputs: OutputSet) throws {
+    public static func writeJSON<T: Encodable>(_ value: T, to path: String, outputs: OutputSet) throws {
         let text = try json(value, outputs: outputs, path: path)
         try outputs.write(path) { temporary in
             try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
         }
     }
 
-    static func json<T: Encodable>(_ value: T, outputs: OutputSet, path: String) throws -> String {
+    public static func json<T: Encodable>(_ value: T, outputs: OutputSet, path: String) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data: Data

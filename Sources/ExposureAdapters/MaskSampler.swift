@@ -4,11 +4,11 @@ import GDALSwift
 /// Where a mask raster marks cells (value >= 0.5, e.g. 1) as set, as a share of each cell of a target grid:
 /// the mask value at each cell's centre when the mask is as coarse or coarser, the share of set mask cells
 /// when it is finer. Nodata counts as not set.
-final class MaskSampler {
+public final class MaskSampler {
     private var sampler: HazardSampler
     private var cells = HazardCells()
 
-    init(path: String, band: Int, grid: Grid, crs: SpatialReference, crsWKT: String, assumeCRS: String?) throws {
+    public init(path: String, band: Int, grid: Grid, crs: SpatialReference, crsWKT: String, assumeCRS: String?) throws {
         let input = try RasterInput(path: path, band: band, assumeCRS: assumeCRS, role: "mask")
         // A mask is a hazard of one class (value >= 0.5), brought onto the grid by the same rules.
         sampler = try HazardPlan(hazard: input, classes: try HazardClasses(thresholds: [0.5]), population: grid,
@@ -16,7 +16,7 @@ final class MaskSampler {
     }
 
     /// The set share of every cell of `window`, row-major.
-    func shares(_ window: GridWindow) throws -> [Double] {
+    public func shares(_ window: GridWindow) throws -> [Double] {
         try sampler.sample(window, into: &cells)
         switch cells.layout {
         case .codes:

@@ -1,0 +1,77 @@
+import ExposureAdapters
+import ExposureCore
+import ExposureProducts
+import Foundation
+import GDALSwift
+
+// The products of one analysis (`analyze`, `flood-extent`): its table, its style's headline, its files.
+
+extension ResultTable {
+    /// The columns of an analysis's table (`analyze`, `flood-extent`), without building its rows.
+    public static func columns(of result: AnalysisResult) -> [ResultColumn] {
+        var columns: [ResultColumn] = [.regionID, .regionName, .population]
+        guard result.hazard != nil, let classes = result.classes else { return columns }
+        columns += [
+            ResultColumn("exposed", .people, "Exposed", "people in any hazard class (value >= first threshold)"),
+            ResultColumn("displaced", .people, "Displaced (risk)", "sum over classes of rate(class) x exposed(class): modelled displacement risk, not a count of displaced persons"),
+            ResultColumn("exposed_share", .share, "Share exposed", "exposed / population (0 where population is 0)"),
+            ResultColumn("displaced_per_100k", .per100k, "Displaced per 100,000", "displaced per 100,000 inhabitants: displaced / population x 100000"),
+            ResultColumn("hazard_unknown", .people, "Hazard unknown", "people where the hazard is nodata or outside the hazard raster (neither exposed nor safe)"),
+            .hazardUnknownShare,
+        ]
+        columns += (1...classes.count).map {
+            ResultColumn("exposed_class_\($0)", .people, "Exposed, class \($0)", "people in class \($0) (\(classes.label(ofClass: $0)))")
+        }
+        columns += (1...classes.count).map {
+            ResultColumn("displaced_class_\($0)", .people, "Displaced, class \($0)", "rate(\($0)) x exposed_class_\($0), rate \(classes.rates[$0 - 1])")
+        }
+        return columns
+    }
+
+    public init(_ result: AnalysisResult) {
+        let hasHazard = result.hazard != nil
+        let rows = result.figures.indices.map { i -> [FieldValue] in
+            let f = result.figures[i]
+            var row: [FieldValue] = [.string(result.regions.ids[i]), .string(result.regions.names[i]), .real(f.population)]
+            if hasHazard {
+                row += [.real(f.exposed), .real(f.displaced), .real(f.exposedShare), .real(f.displacedPer100k), .real(f.hazardUnknown),
+                        .real(f.population > 0 ? f.hazardUnknown / f.population : 0)]
+                row += f.exposedByClass.map { .real($0) }
+                row += f.displacedByClass.map { .real($0) }
+            }
+            return row
+        }
+        self.init(columns: ResultTable.columns(of: result), rows: rows)
+    }
+
+}
+
+extension LayerStyle {
+    /// The headline column of an analysis: displaced per 100k when any rate is above zero, else exposed;
+    /// the population when there is no hazard.
+    public static func headline(for result: AnalysisResult) -> String {
+        guard result.hazard != nil, let classes = result.classes else { return "population" }
+        return classes.rates.contains { $0 > 0 } ? "displaced_per_100k" : "exposed"
+    }
+}
+
+extension ResultWriter {
+    /// Writes the vector and/or CSV table of an analysis with their styles, sidecars and manifests (declared
+    /// with `declare` first); returns every path written.
+    public static func writeAll(_ result: AnalysisResult, vector: String?, csv: String?, commandLine: [String],
+                                outputs: OutputSet) throws -> [String] {
+        let table = ResultTable(result)
+        let style = LayerStyle(table: table, headline: LayerStyle.headline(for: result), unknownThreshold: result.options.unknownThreshold)
+        let all = plannedOutputs(vector: vector, csv: csv).map(\.path)
+        let manifest = try Manifest(result, outputs: all, commandLine: commandLine, style: style)
+        let manifestText = try json(manifest, outputs: outputs, path: all.first { $0.hasSuffix(".manifest.json") } ?? "manifest")
+        if let vector {
+            try writeVector(table, regions: result.regions, to: vector, style: style, manifest: manifestText, outputs: outputs)
+        }
+        if let csv { try writeCSV(table, to: csv, outputs: outputs) }
+        for path in all where path.hasSuffix(".manifest.json") {
+            try outputs.write(path) { try Data(manifestText.utf8).write(to: URL(fileURLWithPath: $0)) }
+        }
+        return all
+    }
+}
