@@ -1,4 +1,4 @@
-/// Reads hazard cells for one worker thread. ExposureIO implements it over GDAL and PROJ.
+/// Reads hazard cells for one worker thread. ExposureAdapters implements it over GDAL and PROJ.
 public protocol HazardRasterReader {
     /// The hazard raster's own grid, in its own CRS.
     var grid: Grid { get }

@@ -1,7 +1,7 @@
 import Dispatch
 import Synchronization
 
-/// Reads population cells for one worker thread. ExposureIO implements it over GDAL.
+/// Reads population cells for one worker thread. ExposureAdapters implements it over GDAL.
 public protocol PopulationReader {
     /// Fills `values` (row-major, `window.cellCount`) with people per cell; nodata becomes NaN.
     func read(_ window: GridWindow, into values: inout [Double]) throws
