@@ -1,4 +1,4 @@
-/// Average annual figures from figures at return periods (BRIEF section 3).
+/// Average annual figures from figures at return periods (docs/methodology.md).
 ///
 /// For return periods `T1 < ... < Tn` with values `D1..Dn` and annual exceedance probabilities `pi = 1/Ti`:
 ///

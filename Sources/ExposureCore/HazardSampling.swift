@@ -11,7 +11,7 @@ public protocol HazardRasterReader {
     func transformToHazardCRS(x: inout [Double], y: inout [Double]) throws
 }
 
-/// How the hazard is brought onto the population grid (BRIEF section 3).
+/// How the hazard is brought onto the population grid (docs/methodology.md).
 public enum HazardSamplingMode: Sendable, Equatable, CustomStringConvertible {
     /// Hazard as coarse as the population grid or coarser: the hazard value at each population cell's centre.
     case centre

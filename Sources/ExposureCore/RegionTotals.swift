@@ -19,7 +19,7 @@ public struct RegionTotals: Sendable, Equatable {
     }
 }
 
-/// The figures reported for a region, derived from its totals and the classes' rates (BRIEF section 3).
+/// The figures reported for a region, derived from its totals and the classes' rates (docs/methodology.md).
 public struct RegionFigures: Sendable {
     public let population: Double
     public let exposed: Double
