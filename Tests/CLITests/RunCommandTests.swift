@@ -10,7 +10,7 @@ import Testing
         return lines.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init))) }
     }
 
-    /// annual.csv must follow from by_return_period.csv under the BRIEF's trapezoid formula.
+    /// annual.csv must follow from by_return_period.csv under the trapezoid formula of docs/methodology.md.
     func checkAnnualAgreesWithReturnPeriods(_ folder: String) throws {
         let byPeriod = try rows("\(folder)/by_return_period.csv")
         let annual = try rows("\(folder)/annual.csv")
