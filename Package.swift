@@ -23,10 +23,11 @@ let package = Package(
         .systemLibrary(
             name: "CCrypto", pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"]), .brew(["openssl"])]),
+        .target(name: "GridGeometry"),
         .target(
             name: "GDALSwift",
-            dependencies: ["CGDAL", "CPROJ"]),
-        .target(name: "ExposureCore"),
+            dependencies: ["CGDAL", "CPROJ", "GridGeometry"]),
+        .target(name: "ExposureCore", dependencies: ["GridGeometry"]),
         .target(name: "Imagery", dependencies: ["ExposureCore"]),
         .target(name: "Cartography"),
         // Between GDAL and the engine: raster and region reading, hazard plans, raster writing.

@@ -28,7 +28,7 @@ public final class GridRasterWriter {
     }
 
     public func write<T: RasterElement>(_ window: GridWindow, values: [T]) throws {
-        try band.write(RasterWindow(column: window.column, row: window.row, width: window.width, height: window.height), values: values)
+        try band.write(window, values: values)
     }
 
     /// Flushes and closes; throws if GDAL reports a failure while writing.

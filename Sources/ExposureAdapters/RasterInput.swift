@@ -149,7 +149,7 @@ public final class RasterCellReader {
     /// Fills `values[0..<window.cellCount]` with the physical values of `window` (row-major).
     public func read(_ window: GridWindow, into values: inout [Double]) throws {
         let n = window.cellCount
-        let rasterWindow = RasterWindow(column: window.column, row: window.row, width: window.width, height: window.height)
+        let rasterWindow = window
         if values.count < n { values = [Double](repeating: 0, count: n) }
         switch decoding.noData {
         case .int64?:

@@ -188,9 +188,9 @@ public final class RegionSet {
                 } catch let error as GDALError {
                     throw ExposureError("\(label) cannot be transformed to the population grid's CRS: \(error.message)", path: path)
                 }
-                polygons.append(copy.value.polygons.map { $0.map { $0.map { MapPoint(x: $0.x, y: $0.y) } } })
+                polygons.append(copy.value.polygons)
             } else {
-                polygons.append(geometry.value.polygons.map { $0.map { $0.map { MapPoint(x: $0.x, y: $0.y) } } })
+                polygons.append(geometry.value.polygons)
             }
         }
         guard !ids.isEmpty else { throw ExposureError("layer '\(layer.name)' has no features", path: path) }

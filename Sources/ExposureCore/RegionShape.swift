@@ -1,13 +1,3 @@
-/// A point in map coordinates of some CRS (x = easting or longitude).
-public struct MapPoint: Hashable, Sendable {
-    public var x: Double
-    public var y: Double
-    public init(x: Double, y: Double) {
-        self.x = x
-        self.y = y
-    }
-}
-
 /// A polygon: exterior ring first, then holes. Rings may be open or closed.
 public typealias PolygonRings = [[MapPoint]]
 

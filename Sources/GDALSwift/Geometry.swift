@@ -6,14 +6,8 @@ import Darwin
 #endif
 
 /// A point in a CRS's coordinates (x = easting or longitude).
-public struct Coordinate: Hashable, Sendable {
-    public var x: Double
-    public var y: Double
-    public init(x: Double, y: Double) {
-        self.x = x
-        self.y = y
-    }
-}
+/// A point in map coordinates: the engine's ``MapPoint``, one type for both.
+public typealias Coordinate = MapPoint
 
 /// Geometry as plain Swift values. Rings are closed (first == last) as OGR stores them.
 public enum GeometryValue: Equatable, Sendable {
