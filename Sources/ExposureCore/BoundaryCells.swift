@@ -98,7 +98,11 @@ struct SubCellCoverage {
                     j += 1
                 }
             }
-            cuts.sort()
+            // A few cuts at most: insertion sort.
+            for a in cuts.indices.dropFirst() {
+                var b = a
+                while b > 0 && cuts[b - 1] > cuts[b] { cuts.swapAt(b - 1, b); b -= 1 }
+            }
             cuts.append(1)
             var pu = au, pv = av
             for cut in cuts {

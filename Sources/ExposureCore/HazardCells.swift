@@ -10,8 +10,6 @@ public struct HazardCells: Sendable {
     /// `codeCount` shares per cell, indexed by code (0 = not exposed, 1...k classes, k+1 unknown).
     public var shares: [Float] = []
     public var codeCount = 0
-    /// When the hazard is finer and the engine asked for it: how each cell divides into parts of one class.
-    var subCells = HazardSubCells()
 
     public init() {}
 
@@ -41,6 +39,7 @@ public struct HazardCells: Sendable {
 /// `codes` is the hazard window read; with ``HazardSamplingMode/supersampled(_:)`` they are the n x n
 /// sub-cells, each with the class at its centre point.
 struct HazardSubCells: Sendable {
+    /// False when the hazard is not finer (or the parts were not asked for).
     var isAvailable = false
     var columnStart: [Int] = []
     var columnWidth: [Double] = []

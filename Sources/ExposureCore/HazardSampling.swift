@@ -69,38 +69,39 @@ public struct HazardSampler {
 
     /// Fills `cells` for every population cell of `chunk`.
     public mutating func sample(_ chunk: GridWindow, into cells: inout HazardCells) throws {
-        try sample(chunk, into: &cells, keepingSubCells: false)
+        var parts = HazardSubCells()
+        swap(&parts, &scratchParts)
+        defer { swap(&parts, &scratchParts) }
+        try sample(chunk, into: &cells, parts: &parts, keepingParts: false)
     }
 
-    /// Whether ``sample(_:into:keepingSubCells:)`` keeps sub-cells (the hazard is finer).
+    /// Whether ``sample(_:into:parts:keepingParts:)`` can keep parts (the hazard is finer).
     var keepsSubCells: Bool { mode != .centre }
 
-    /// The most population cells one ``sample(_:into:keepingSubCells:)`` call keeping sub-cells should
-    /// cover: about half the read budget in hazard cells (exact shares; the reader holds them as doubles),
-    /// an eighth of it in points (supersampling; each point takes 16 to 64 bytes while it is transformed).
+    /// The most population cells one ``sample(_:into:parts:keepingParts:)`` call keeping parts should
+    /// cover: the read budget in hazard cells (exact shares: the codes kept are the ones read, as when the
+    /// sampler bands a chunk itself), an eighth of it in points (supersampling: each point takes 16 to 64
+    /// bytes while it is transformed).
     var maxCellsPerKeptSample: Int {
         switch mode {
         case .centre: Int.max
-        case .exactShares: max(1, Int(Double(maxHazardCellsPerRead / 2) / max(1, hazardCellsPerPopulationCell)))
+        case .exactShares: max(1, Int(Double(maxHazardCellsPerRead) / max(1, hazardCellsPerPopulationCell)))
         case .supersampled(let n): max(1, maxHazardCellsPerRead / 8 / (n * n))
         }
     }
 
-    /// Fills `cells` for every population cell of `chunk`; with `keepingSubCells` (and a finer hazard) also
-    /// `cells.subCells`, the class of each part of each cell, which the engine needs for the cells that
-    /// regions' boundaries cross. The chunk is then read at once: keep it within ``maxCellsPerKeptSample``.
-    mutating func sample(_ chunk: GridWindow, into cells: inout HazardCells, keepingSubCells: Bool) throws {
+    /// Fills `cells` for every population cell of `chunk`; with `keepingParts` (and a finer hazard) also
+    /// `parts`, the class of each part of each cell, which the engine needs for the cells that regions'
+    /// boundaries cross. The chunk is then read at once: keep it within ``maxCellsPerKeptSample``.
+    mutating func sample(_ chunk: GridWindow, into cells: inout HazardCells, parts: inout HazardSubCells,
+                         keepingParts: Bool) throws {
         let codeCount = classes.count + 2
-        let keep = keepingSubCells && keepsSubCells
+        let keep = keepingParts && keepsSubCells
         switch mode {
         case .centre: cells.prepareCodes(cellCount: chunk.cellCount)
         case .exactShares, .supersampled: cells.prepareShares(cellCount: chunk.cellCount, codeCount: codeCount)
         }
-        cells.subCells.isAvailable = keep
-        // The parts of the cells being sampled: the caller's when it keeps them, else this sampler's own.
-        var parts = HazardSubCells()
-        if keep { swap(&parts, &cells.subCells) } else { swap(&parts, &scratchParts) }
-        defer { if keep { swap(&parts, &cells.subCells) } else { swap(&parts, &scratchParts) } }
+        parts.isAvailable = keep
         // Split the chunk into bands of rows whose hazard window fits the read budget.
         let perRow = Double(chunk.width) * max(1, hazardCellsPerPopulationCell)
         let bandRows = keep ? chunk.height : max(1, min(chunk.height, Int(Double(maxHazardCellsPerRead) / max(1, perRow))))
@@ -110,27 +111,50 @@ public struct HazardSampler {
             let offset = (row - chunk.row) * chunk.width
             switch mode {
             case .centre:
-                try samplePoints(band, subdivision: 1) { cell, _, code in cells.codes[offset + cell] = code }
+                try cells.codes.withUnsafeMutableBufferPointer { codes in
+                    try samplePoints(band, subdivision: 1, into: UnsafeMutableBufferPointer(rebasing: codes[offset..<(offset + band.cellCount)]))
+                }
             case .supersampled(let n):
+                // The points' codes (row-major over the band's n-times finer grid), then each cell's share of them.
+                let vw = band.width * n
+                if keep {
+                    parts.supersampled(width: band.width, height: band.height, n: n)
+                } else if parts.codes.count < band.cellCount * n * n {
+                    parts.codes = [UInt8](repeating: 0, count: band.cellCount * n * n)
+                }
+                try parts.codes.withUnsafeMutableBufferPointer { try samplePoints(band, subdivision: n, into: $0) }
                 let weight = 1 / Float(n * n)
-                if keep { parts.supersampled(width: band.width, height: band.height, n: n) }
-                try samplePoints(band, subdivision: n) { cell, point, code in
-                    cells.shares[(offset + cell) * codeCount + Int(code)] += weight
-                    if keep { parts.codes[point] = code }
+                cells.shares.withUnsafeMutableBufferPointer { shares in
+                    parts.codes.withUnsafeBufferPointer { codes in
+                        for r in 0..<band.height {
+                            for j in 0..<n {
+                                let points = (r * n + j) * vw
+                                for c in 0..<band.width {
+                                    let base = (offset + r * band.width + c) * codeCount
+                                    for i in 0..<n { shares[base + Int(codes[points + c * n + i])] += weight }
+                                }
+                            }
+                        }
+                    }
                 }
             case .exactShares:
                 try sampleExactShares(band, parts: &parts)
                 let unknown = Int(classes.unknownCode)
-                // Per cell, rows of parts outer and columns inner (the order the shares have always been added in).
-                for r in 0..<band.height {
-                    for t in parts.rowStart[r]..<parts.rowStart[r + 1] {
-                        let rowKey = parts.rowKey[t], wy = parts.rowHeight[t]
-                        for c in 0..<band.width {
-                            let base = (offset + r * band.width + c) * codeCount
-                            for s in parts.columnStart[c]..<parts.columnStart[c + 1] {
-                                let columnKey = parts.columnKey[s]
-                                let code = rowKey < 0 || columnKey < 0 ? unknown : Int(parts.codes[rowKey * parts.keyWidth + columnKey])
-                                cells.shares[base + code] += Float(parts.columnWidth[s] * wy)
+                // Each cell adds its shares rows of parts outer, columns inner, as it always has.
+                let p = parts
+                cells.shares.withUnsafeMutableBufferPointer { shares in
+                    p.codes.withUnsafeBufferPointer { codes in
+                        for r in 0..<band.height {
+                            for t in p.rowStart[r]..<p.rowStart[r + 1] {
+                                let rowKey = p.rowKey[t], wy = p.rowHeight[t]
+                                for c in 0..<band.width {
+                                    let base = (offset + r * band.width + c) * codeCount
+                                    for s in p.columnStart[c]..<p.columnStart[c + 1] {
+                                        let columnKey = p.columnKey[s]
+                                        let code = rowKey < 0 || columnKey < 0 ? unknown : Int(codes[rowKey * p.keyWidth + columnKey])
+                                        shares[base + code] += Float(p.columnWidth[s] * wy)
+                                    }
+                                }
                             }
                         }
                     }
@@ -140,9 +164,9 @@ public struct HazardSampler {
         }
     }
 
-    /// Hazard codes at n x n evenly spread points of each population cell of `band`; `emit(cell, point, code)`
-    /// receives the cell's index within the band and the point's (row-major over the band's n-times finer grid).
-    private mutating func samplePoints(_ band: GridWindow, subdivision n: Int, emit: (Int, Int, UInt8) -> Void) throws {
+    /// Hazard codes at n x n evenly spread points of each population cell of `band`, into `pointCodes`
+    /// row-major over the band's n-times finer grid.
+    private mutating func samplePoints(_ band: GridWindow, subdivision n: Int, into pointCodes: UnsafeMutableBufferPointer<UInt8>) throws {
         let hazard = reader.grid
         let unknown = classes.unknownCode
         let vw = band.width * n, vh = band.height * n
@@ -185,7 +209,7 @@ public struct HazardSampler {
             }
         }
         guard minC != Int.max else {
-            for j in 0..<vh { for i in 0..<vw { emit((j / n) * band.width + i / n, j * vw + i, unknown) } }
+            for k in 0..<(vw * vh) { pointCodes[k] = unknown }
             return
         }
         let window = GridWindow(column: minC, row: minR, width: maxC - minC + 1, height: maxR - minR + 1)
@@ -193,12 +217,11 @@ public struct HazardSampler {
         for j in 0..<vh {
             for i in 0..<vw {
                 let c = column(i, j), r = row(i, j)
-                let cell = (j / n) * band.width + i / n
                 guard c >= 0, r >= 0, c < Double(hazard.width), r < Double(hazard.height) else {
-                    emit(cell, j * vw + i, unknown)
+                    pointCodes[j * vw + i] = unknown
                     continue
                 }
-                emit(cell, j * vw + i, codes[(Int(r) - window.row) * window.width + Int(c) - window.column])
+                pointCodes[j * vw + i] = codes[(Int(r) - window.row) * window.width + Int(c) - window.column]
             }
         }
     }
