@@ -283,8 +283,8 @@ public struct ZonalEngine: Sendable {
                     touched = true
                     let weight = f * people
                     regionPopulation += weight
-                    let hazardCell = tileRow + c
                     for h in hazards.indices {
+                        let hazardCell = tileRow + c
                         let cells = hazards[h]
                         switch cells.layout {
                         case .codes:
