@@ -234,8 +234,9 @@ public struct ZonalEngine: Sendable {
                 if fractions.count < window.cellCount { fractions = [Double](repeating: 0, count: window.cellCount) }
                 CoverageFraction.compute(region, window: window, into: &fractions, scratch: &scratch)
                 var totals = [RegionTotals](repeating: RegionTotals(classCount: classCount), count: engine.hazardCount)
-                // The per-cell loop is a function of its own that touches only its arguments: so the optimiser keeps
-                // it as tight as before the boundary work below existed (measured: within 2 % of its instructions).
+                // The per-cell loop is a function of its own that touches only its arguments, so the optimiser keeps
+                // it as tight as before the boundary work below existed (checked with callgrind: a call on the
+                // worker here, or `inout totals` passed to one, cost the loop 10 to 35 % more instructions).
                 let (regionPopulation, touched) = ChunkWorker.accumulate(
                     window: window, tile: tile, chunk: chunk, fractions: fractions, population: population, counted: &counted,
                     hazards: hazards, hazardParts: hazardParts, classCount: classCount, totals: &totals,
@@ -303,7 +304,6 @@ public struct ZonalEngine: Sendable {
             }
             return (regionPopulation, touched)
         }
-
     }
 }
 
