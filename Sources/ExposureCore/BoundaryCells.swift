@@ -15,18 +15,18 @@ struct BoundaryPiece: Sendable {
 /// (``HazardSamplingMode/supersampled(_:)``). The division is rectilinear: column lines `xs`, row lines
 /// `ys`, both from 0 to 1 in the cell's own units.
 ///
-/// It is ``CoverageFraction``'s formula run inside the cell on the finer lines: with B the integral of the
-/// winding number across a sub-column on the line above a sub-row,
+/// It is ``CoverageFraction``'s formula run inside the cell on the finer lines,
 ///
-///     area(i, j) = h(j) x (top(i) + sum over sub-rows j' <= j of L(i, j')) - T(i, j)
+///     area(i, j) = h(j) x B(i, j) - T(i, j),      B(i, j) = top(i) + sum over sub-rows j' <= j of L(i, j')
 ///
-/// from the cell's own pieces of boundary, cut at the finer lines. Only `top(i)`, the integral across
-/// sub-column i of the winding number just inside the cell's top edge, needs anything from outside the
-/// cell, and little: that winding number is `W0` at the cell's left edge and changes only where the
-/// boundary crosses the top edge, by -1 where the boundary comes down into the cell and by +1 where it
-/// leaves upward; those are the cell's runs of pieces that start or end on the top edge. `W0` is an integer,
-/// and the areas are linear in it with the cell's area as coefficient, so it is what makes their sum equal
-/// the cell's exact coverage `f`: `W0 = round(f - sum of areas with W0 = 0)`. No other cell is visited.
+/// with L and T from the cell's own pieces of boundary, cut at the finer lines. Only `top(i)`, the integral
+/// across sub-column i of the winding number just inside the cell's top edge, needs anything from outside
+/// the cell, and little: going east along the top edge, that winding number starts at `W0` and changes
+/// only where the boundary crosses the edge, by -1 where the boundary comes down into the cell and by +1
+/// where it leaves upward; those are where the cell's runs of pieces start or end on the top edge. `W0` is
+/// an integer, and the areas are linear in it with the cell's area as coefficient, so it is the integer that
+/// makes their sum equal the cell's exact coverage `f`: `W0 = round(f - sum of areas with W0 = 0)`. No
+/// other cell is visited.
 struct SubCellCoverage {
     /// Column and row lines, from 0 to 1 (m + 1 and n + 1 values).
     var xs: [Double] = []
