@@ -236,6 +236,16 @@ public final class Geometry {
         return try Geometry(owning: union).asMultiPolygon()
     }
 
+    /// A point guaranteed to lie inside the (multi)polygon (GEOS's point on surface), nil when empty.
+    /// GEOS's complaints about a broken geometry are not reported: such a region simply gets no point.
+    public func pointOnSurface() -> Coordinate? {
+        let h = handle
+        guard let point = try? GDALCall.run(nil, "point on surface", quiet: true, { OGR_G_PointOnSurface(h) }) else { return nil }
+        defer { OGR_G_DestroyGeometry(point) }
+        guard OGR_G_IsEmpty(point) == 0 else { return nil }
+        return Coordinate(x: OGR_G_GetX(point, 0), y: OGR_G_GetY(point, 0))
+    }
+
     /// Reprojects in place.
     public func transform(with transformation: CoordinateTransformation) throws {
         try GDALCall.ogr(nil, "reproject geometry from \(transformation.source.name) to \(transformation.target.name)") {

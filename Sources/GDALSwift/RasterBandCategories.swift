@@ -45,6 +45,24 @@ extension RasterBand {
         }
     }
 
+    /// The colour table, indexed by value (empty when the band has none): RGB(A) entries as `#rrggbbaa`.
+    public var colourTable: [String] {
+        get throws {
+            let h = try liveHandleForCategories()
+            guard let table = GDALGetRasterColorTable(h) else { return [] }
+            return (0..<GDALGetColorEntryCount(table)).map { index in
+                var entry = GDALColorEntry()
+                GDALGetColorEntryAsRGB(table, index, &entry)
+                return String(format: "#%02x%02x%02x%02x", entry.c1, entry.c2, entry.c3, entry.c4)
+            }
+        }
+    }
+
+    private func liveHandleForCategories() throws -> GDALRasterBandH {
+        guard dataset.isOpen else { throw GDALError(path: dataset.path, message: "\(label) used after its dataset was closed") }
+        return handle
+    }
+
     /// The category names, indexed by value (empty when the band has none).
     public var categoryNames: [String] {
         get throws {
