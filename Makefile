@@ -2,9 +2,11 @@
 #   make demo   installs what is missing, builds, runs the analysis on the bundled sample data
 #   make test   installs what is missing and runs the whole test suite
 SWIFT ?= swift
-APT_PACKAGES := libgdal-dev libproj-dev libssl-dev gdal-bin pkg-config
-# What the tests need besides: QGIS's Python bindings (outputs opened in QGIS), sqlite3 (GeoPackage checks).
-TEST_PACKAGES := python3-qgis sqlite3
+# Cairo and Pango draw maps, in DejaVu Sans (embedded in PDFs).
+APT_PACKAGES := libgdal-dev libproj-dev libssl-dev gdal-bin pkg-config libcairo2-dev libpango1.0-dev fonts-dejavu-core
+# What the tests need besides: QGIS's Python bindings (outputs opened in QGIS), sqlite3 (GeoPackage checks),
+# pdftotext from poppler-utils (the maps' PDF text).
+TEST_PACKAGES := python3-qgis sqlite3 poppler-utils
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 BIN := .build/release/exposure
 OUT := out
@@ -52,7 +54,7 @@ fuzz: deps olinda
 sample-data: deps
 	$(SWIFT) run -c release make-sample-data sample-rasters
 
-# The 100-year flood of the bundled sample basin: people exposed and displaced per municipality.
+# The 100-year flood of the bundled sample basin: people exposed and displaced per municipality, and its map.
 demo: release
 	@mkdir -p $(OUT)
 	$(BIN) analyze --population sample-rasters/population.tif \
@@ -62,6 +64,10 @@ demo: release
 	@echo
 	@cut -d, -f1-8 $(OUT)/flood_baseline_rp100.csv
 	@echo
+	@echo
+	$(BIN) map $(OUT)/flood_baseline_rp100.geojson --output $(OUT)/flood_baseline_rp100.png
+	@echo
+	@echo "The map: $(OUT)/flood_baseline_rp100.png (in Spanish: add --lang es; PDF: --output NAME.pdf)."
 	@echo "Open $(OUT)/flood_baseline_rp100.geojson in QGIS (styled by $(OUT)/flood_baseline_rp100.qml); inputs and parameters are in $(OUT)/flood_baseline_rp100.geojson.manifest.json"
 
 # Large synthetic case; our CLI side by side with exactextract and the gdalwarp+numpy+exactextract pipeline.

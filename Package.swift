@@ -23,6 +23,9 @@ let package = Package(
         .systemLibrary(
             name: "CCrypto", pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"]), .brew(["openssl"])]),
+        .systemLibrary(
+            name: "CPangoCairo", pkgConfig: "pangocairo",
+            providers: [.apt(["libcairo2-dev", "libpango1.0-dev"]), .brew(["pango", "cairo"])]),
         .target(name: "GridGeometry"),
         .target(
             name: "GDALSwift",
@@ -30,6 +33,12 @@ let package = Package(
         .target(name: "ExposureCore", dependencies: ["GridGeometry"]),
         .target(name: "Imagery", dependencies: ["ExposureCore"]),
         .target(name: "Cartography"),
+        // The maps' texts in en, es, pt and fr (gettext .po catalogs), number and date formatting.
+        .target(name: "Localization", resources: [.copy("Catalog")]),
+        // A thin Swift wrapper over Cairo and Pango: one page drawn as PNG, PDF or SVG from the same calls.
+        .target(name: "Drawing", dependencies: ["CPangoCairo"]),
+        // Printed maps: a fully worded map document laid out and drawn (title, frame, legend, notes).
+        .target(name: "Maps", dependencies: ["Drawing", "GridGeometry"]),
         // Between GDAL and the engine: raster and region reading, hazard plans, raster writing.
         .target(name: "ExposureAdapters", dependencies: ["GDALSwift", "ExposureCore", "Imagery", "CCrypto"]),
         // What a command leaves: the output set (all or nothing), tables, styles, GeoPackage extras, provenance.
@@ -39,12 +48,14 @@ let package = Package(
             name: "ExposureWorkflows",
             dependencies: [
                 "ExposureAdapters", "ExposureProducts", "GDALSwift", "ExposureCore", "Imagery",
+                "Maps", "Drawing", "Cartography", "Localization",
                 .product(name: "Yams", package: "Yams"),
             ]),
         .executableTarget(
             name: "exposure",
             dependencies: [
                 "ExposureWorkflows", "ExposureProducts", "ExposureAdapters", "ExposureCore", "Imagery",
+                "Cartography", "Localization",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -57,7 +68,7 @@ let package = Package(
         .testTarget(name: "CartographyTests", dependencies: ["Cartography"]),
         .testTarget(
             name: "ExposureIOTests", dependencies: ["ExposureWorkflows", "ExposureProducts", "ExposureAdapters", "GDALSwift", "ExposureCore", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "CLITests", dependencies: ["exposure", "GDALSwift", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["exposure", "GDALSwift", "Localization", "TestSupport"]),
         .testTarget(name: "FuzzTests", dependencies: ["ExposureWorkflows", "ExposureProducts", "ExposureAdapters", "ExposureCore", "GDALSwift"]),
     ],
     swiftLanguageModes: [.v6]
