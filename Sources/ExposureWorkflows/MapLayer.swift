@@ -76,11 +76,17 @@ struct MapLayer {
         try layer.resetReading()
         while let feature = try layer.nextFeature() {
             guard let geometry = feature.geometry else { continue }
-            if let toMap { try geometry.transform(with: toMap) }
+            let id = idField.flatMap { feature[$0]?.description } ?? String(feature.fid)
+            if let toMap {
+                do {
+                    try geometry.transform(with: toMap)
+                } catch let error as GDALError {
+                    throw ExposureError("region \(id) cannot be brought into the map's CRS \(mapCRS.name) (\(error.message)); choose another with --crs", path: source.path)
+                }
+            }
             let polygons = geometry.value.polygons.map { $0.map { ring in ring.map { MapPoint(x: $0.x, y: $0.y) } } }
             guard !polygons.isEmpty else { continue }
             vertices += polygons.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } }
-            let id = idField.flatMap { feature[$0]?.description } ?? String(feature.fid)
             let share: Double? = if let shareField { number(feature[shareField]) } else if computeShare,
                 let unknown = number(feature["hazard_unknown"]), let population = number(feature["population"]) {
                 population > 0 ? unknown / population : 0

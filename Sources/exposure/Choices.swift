@@ -4,6 +4,7 @@ import ExposureAdapters
 import ExposureProducts
 import ExposureWorkflows
 import Imagery
+import Localization
 
 // Options with fixed choices parse into these types: `--help` lists the choices and a typo is a usage
 // error naming the option and the choices.
@@ -49,4 +50,33 @@ struct SensorName: ExpressibleByArgument {
         name = argument.lowercased()
     }
     static var allValueStrings: [String] { BandLayout.sensors.map(\.name) }
+}
+
+// exposure map
+
+enum LanguageChoice: String, CaseIterable, ExpressibleByArgument {
+    case en, es, pt, fr
+    var language: Language { Language(rawValue: rawValue)! }
+    init?(argument: String) {
+        guard let language = Language(code: argument) else { return nil }
+        self.init(rawValue: language.rawValue)
+    }
+}
+
+enum DecimalChoice: String, CaseIterable, ExpressibleByArgument {
+    case comma, point
+}
+
+enum PaperChoice: String, CaseIterable, ExpressibleByArgument {
+    case a4 = "A4", a3 = "A3", letter
+    var paper: MapOptions.Paper { MapOptions.Paper(rawValue: rawValue)! }
+    init?(argument: String) {
+        guard let match = Self.allCases.first(where: { $0.rawValue.lowercased() == argument.lowercased() }) else { return nil }
+        self = match
+    }
+}
+
+enum OrientationChoice: String, CaseIterable, ExpressibleByArgument {
+    case auto, landscape, portrait
+    var orientation: MapOptions.Orientation { MapOptions.Orientation(rawValue: rawValue)! }
 }

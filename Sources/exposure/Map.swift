@@ -192,30 +192,3 @@ extension Exposure {
         }
     }
 }
-
-enum LanguageChoice: String, CaseIterable, ExpressibleByArgument {
-    case en, es, pt, fr
-    var language: Language { Language(rawValue: rawValue)! }
-    init?(argument: String) {
-        guard let language = Language(code: argument) else { return nil }
-        self.init(rawValue: language.rawValue)
-    }
-}
-
-enum DecimalChoice: String, CaseIterable, ExpressibleByArgument {
-    case comma, point
-}
-
-enum PaperChoice: String, CaseIterable, ExpressibleByArgument {
-    case a4 = "A4", a3 = "A3", letter
-    var paper: MapOptions.Paper { MapOptions.Paper(rawValue: rawValue)! }
-    init?(argument: String) {
-        guard let match = Self.allCases.first(where: { $0.rawValue.lowercased() == argument.lowercased() }) else { return nil }
-        self = match
-    }
-}
-
-enum OrientationChoice: String, CaseIterable, ExpressibleByArgument {
-    case auto, landscape, portrait
-    var orientation: MapOptions.Orientation { MapOptions.Orientation(rawValue: rawValue)! }
-}
