@@ -84,4 +84,40 @@ enum BenchCase {
         try vector.close()
         print("wrote \(path) (800 regions)")
     }
+
+    /// The map benchmark: 5,000 wiggly regions of about 200 vertices each (a million vertices) in a
+    /// GeoPackage in UTM 18N, with the columns of an analysis: values with zeros, and some regions whose
+    /// hazard data is incomplete.
+    static func writeMapCase(path: String) throws {
+        var random = SeededGenerator(seed: 5_000)
+        let crs = try SpatialReference(epsg: 32618)
+        let columns = 100, rows = 50, x0 = 200_000.0, y0 = 1_200_000.0, width = 600_000.0, height = 300_000.0
+        var mesh = WigglyMesh(columns: columns, rows: rows, west: x0, east: x0 + width, south: y0 - height, north: y0,
+                              jitter: (width / Double(columns) * 0.25, height / Double(rows) * 0.25), pointsPerEdge: 51,
+                              amplitude: (width / 20_000)...(width / 8_000), random: &random)
+        try? FileManager.default.removeItem(atPath: path)
+        let vector = try Driver.named("GPKG").createVector(path: path)
+        let layer = try vector.createLayer(name: "regions", spatialReference: crs, geometryType: .polygon)
+        for field in [FieldDefinition(name: "region_id", type: .string), FieldDefinition(name: "region_name", type: .string),
+                      FieldDefinition(name: "population", type: .real), FieldDefinition(name: "displaced_per_100k", type: .real),
+                      FieldDefinition(name: "hazard_unknown_share", type: .real)] {
+            try layer.createField(field)
+        }
+        vector.beginTransaction()
+        var vertices = 0
+        for j in 0..<rows {
+            for i in 0..<columns {
+                let ring = mesh.ring(column: i, row: j, random: &random)
+                vertices += ring.count
+                let rate = Double.random(in: 0...1, using: &random) < 0.1 ? 0 : Double.random(in: 0...900, using: &random)
+                let unknown = Double.random(in: 0...1, using: &random) < 0.05 ? Double.random(in: 0.05...0.5, using: &random) : 0
+                try layer.addFeature(values: [.string(String(format: "M%04d", j * columns + i + 1)), .string("Municipio \(j * columns + i + 1)"),
+                                              .real(Double.random(in: 1000...90_000, using: &random)), .real(rate), .real(unknown)],
+                                     geometry: Geometry(.polygon([ring.map { Coordinate(x: $0.x, y: $0.y) }])))
+            }
+        }
+        try vector.commitTransaction()
+        try vector.close()
+        print("wrote \(path) (\(rows * columns) regions, \(vertices) vertices)")
+    }
 }

@@ -13,6 +13,10 @@ if CommandLine.arguments.count > 1 && CommandLine.arguments[1] == "bench" {
     try BenchCase.write(folder: folder, size: size)
     exit(0)
 }
+if CommandLine.arguments.count > 2 && CommandLine.arguments[1] == "map-bench" {
+    try BenchCase.writeMapCase(path: CommandLine.arguments[2])
+    exit(0)
+}
 let outputFolder = CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : "sample-rasters"
 try FileManager.default.createDirectory(atPath: outputFolder, withIntermediateDirectories: true)
 @MainActor func output(_ name: String) -> String { (outputFolder as NSString).appendingPathComponent(name) }
