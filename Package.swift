@@ -66,6 +66,7 @@ let package = Package(
         .testTarget(name: "ExposureCoreTests", dependencies: ["ExposureCore"]),
         .testTarget(name: "ImageryTests", dependencies: ["Imagery", "ExposureCore"]),
         .testTarget(name: "CartographyTests", dependencies: ["Cartography"]),
+        .testTarget(name: "LocalizationTests", dependencies: ["Localization"]),
         .testTarget(
             name: "ExposureIOTests", dependencies: ["ExposureWorkflows", "ExposureProducts", "ExposureAdapters", "GDALSwift", "ExposureCore", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["exposure", "GDALSwift", "Localization", "TestSupport"]),

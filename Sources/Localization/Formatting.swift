@@ -80,6 +80,7 @@ public struct CalendarDate: Sendable, Equatable {
     public let month: Int
     public let day: Int
 
+    /// The fields as given (not checked: use `init?(iso8601:)` for text from outside).
     public init(year: Int, month: Int, day: Int) {
         self.year = year
         self.month = month
