@@ -281,7 +281,10 @@ struct MapTexts {
             sub.append(((hazard.path as NSString).lastPathComponent as NSString).deletingPathExtension)
         }
         subtitle = options.subtitle ?? (sub.isEmpty ? nil : sub.joined(separator: " · "))
-        hatchLabel = catalog.text("legend.incomplete", ["percent": numbers.format(threshold * 100, decimals: threshold * 100 == (threshold * 100).rounded() ? 0 : 1) + " %"])
+        let percent = threshold * 100
+        hatchLabel = catalog.text("legend.incomplete", [
+            "percent": catalog.text("number.percent", ["value": numbers.format(percent, decimals: percent == percent.rounded() ? 0 : 1)]),
+        ])
         sources = source.inputs
         var named: [String] = []
         func file(_ p: String) -> String { (p as NSString).lastPathComponent }
@@ -294,9 +297,11 @@ struct MapTexts {
         }
         if named.count > 6 { named = Array(named.prefix(6)) + ["…"] }
         if named.isEmpty { named = [catalog.text("map.source_regions", ["file": file(source.path)])] }
-        var lines = [catalog.text("map.source", ["sources": named.joined(separator: "; ")]),
+        var lines = [catalog.text("map.source", ["sources": named.joined(separator: ", ")]),
                      catalog.text("map.crs", ["crs": crsName])]
-        lines.append(catalog.text("map.produced", ["version": ExposureVersionInfo.version, "date": date ?? catalog.format(CalendarDate.today)]))
+        // Without a manifest the analysis's date is unknown: the map says when it was made instead.
+        lines.append(date.map { catalog.text("map.produced", ["version": ExposureVersionInfo.version, "date": $0]) }
+            ?? catalog.text("map.produced_on", ["version": ExposureVersionInfo.version, "date": catalog.format(CalendarDate.today)]))
         var caution = catalog.text("map.caution")
         if wording.isDisplacement { caution += " " + catalog.text("map.risk_note") }
         if wording.kind == .people { caution += " " + catalog.text("map.rounded") }
