@@ -89,6 +89,8 @@ public struct MapOptions: Sendable {
     /// The world file and CRS beside a PNG, so it opens georeferenced in a GIS.
     public var worldFilePath: String { (output as NSString).deletingPathExtension + ".pgw" }
     public var projectionPath: String { (output as NSString).deletingPathExtension + ".prj" }
+    /// GDAL (hence QGIS) takes a PNG's CRS from `NAME.png.aux.xml`, not from the `.prj`.
+    public var auxiliaryPath: String { output + ".aux.xml" }
 
     /// Every file the command reads: the layer and its manifest (a run folder's regions.geojson and
     /// run.json), and the backgrounds.
@@ -103,7 +105,8 @@ public struct MapOptions: Sendable {
     /// Every file the command writes.
     public var outputPaths: [(path: String, role: String)] {
         var paths = [(output, "--output"), (descriptionPath, "the map's description (NAME.map.json)")]
-        if format == .png { paths += [(worldFilePath, "the world file (NAME.pgw)"), (projectionPath, "the CRS file (NAME.prj)")] }
+        if format == .png { paths += [(worldFilePath, "the world file (NAME.pgw)"), (projectionPath, "the CRS file (NAME.prj)"),
+                                     (auxiliaryPath, "GDAL's side file (NAME.png.aux.xml)")] }
         return paths
     }
 }
@@ -195,8 +198,13 @@ public enum MapMaking {
             try outputs.write(options.worldFilePath) { path in
                 try (world.map { String(format: "%.10f", $0) }.joined(separator: "\n") + "\n").write(toFile: path, atomically: false, encoding: .utf8)
             }
-            try outputs.write(options.projectionPath) { path in
-                try (try mapCRS.wkt()).write(toFile: path, atomically: false, encoding: .utf8)
+            let wkt = try mapCRS.wkt()
+            try outputs.write(options.projectionPath) { path in try wkt.write(toFile: path, atomically: false, encoding: .utf8) }
+            try outputs.write(options.auxiliaryPath) { path in
+                let escaped = wkt.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                    .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+                try "<PAMDataset>\n  <SRS dataAxisToSRSAxisMapping=\"1,2\">\(escaped)</SRS>\n</PAMDataset>\n"
+                    .write(toFile: path, atomically: false, encoding: .utf8)
             }
         case .pdf, .svg:
             placement = try outputs.write(options.output) { path in

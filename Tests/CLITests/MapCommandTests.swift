@@ -60,7 +60,7 @@ import FoundationXML
         let result = try CLI.run(["map", dir.path("regions.geojson"), "--column", "displaced_per_100k", "--classes", "15,25,35",
                                   "--labels", "none", "--output", dir.path("map.png")])
         #expect(result.status == 0, "\(result.stderr)")
-        for file in ["map.png", "map.pgw", "map.prj", "map.map.json"] {
+        for file in ["map.png", "map.pgw", "map.prj", "map.png.aux.xml", "map.map.json"] {
             #expect(FileManager.default.fileExists(atPath: dir.path(file)), "\(file) missing")
         }
         let description = try Self.description(dir.path("map.map.json"))
@@ -72,6 +72,9 @@ import FoundationXML
         #expect(hatched == Self.expectedHatched)
 
         let wkt = try #require((description["crs"] as? [String: Any])?["wkt"] as? String)
+        // GDAL, and so QGIS, reads the PNG with its CRS and georeferencing.
+        let png = try Dataset.open(dir.path("map.png"))
+        #expect(try png.spatialReference()?.epsgCode == 32618)
         #expect((description["crs"] as? [String: Any])?["epsg"] as? Int == 32618, "UTM 18N is the zone of 75° W, north")
         let toMap = try CoordinateTransformation(from: SpatialReference(epsg: 4326), to: SpatialReference(definition: wkt))
         for i in 0..<6 {
