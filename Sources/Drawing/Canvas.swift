@@ -126,13 +126,33 @@ public final class Canvas {
         return canvas
     }
 
-    /// An SVG document of `width` x `height` points written to `path`.
-    public static func svg(path: String, width: Double, height: Double) throws -> Canvas {
-        let surface = cairo_svg_surface_create(path, width, height)!
+    /// An SVG document of `width` x `height` points, written to `path` by ``finish(writingTo:)`` (nil: kept
+    /// in memory for ``svgDocument``). Cairo draws the shapes; text is written as SVG `<text>` elements (Cairo
+    /// would write glyph outlines), so it can be selected, searched and read by a screen reader.
+    public static func svg(path: String?, width: Double, height: Double) throws -> Canvas {
+        let sink = SVGSink()
+        let surface = cairo_svg_surface_create_for_stream({ closure, data, length in
+            guard let closure, let data else { return CAIRO_STATUS_WRITE_ERROR }
+            Unmanaged<SVGSink>.fromOpaque(closure).takeUnretainedValue().data.append(data, count: Int(length))
+            return CAIRO_STATUS_SUCCESS
+        }, Unmanaged.passUnretained(sink).toOpaque(), width, height)!
         cairo_svg_surface_set_document_unit(surface, CAIRO_SVG_UNIT_PT)
-        return try Canvas(format: .svg, surface: surface, path: path, width: width, height: height,
-                          pixelWidth: 0, pixelHeight: 0, pixelsPerPoint: 1)
+        let canvas = try Canvas(format: .svg, surface: surface, path: path, width: width, height: height,
+                                pixelWidth: 0, pixelHeight: 0, pixelsPerPoint: 1)
+        canvas.svgSink = sink
+        return canvas
     }
+
+    /// Where Cairo's SVG stream goes, and the text elements drawn meanwhile.
+    final class SVGSink {
+        var data = Data()
+        var texts: [String] = []
+    }
+
+    private(set) var svgSink: SVGSink?
+
+    /// The finished SVG (after ``finish(writingTo:)``), with its text.
+    public private(set) var svgDocument: String?
 
     private init(format: Format, surface: OpaquePointer, path: String?, width: Double, height: Double,
                  pixelWidth: Int, pixelHeight: Int, pixelsPerPoint: Double) throws {
@@ -183,6 +203,22 @@ public final class Canvas {
             guard let pngPath else { throw DrawingError(path: nil, message: "a PNG canvas needs a file to write to") }
             cairo_surface_flush(surface)
             try CairoCall.check(cairo_surface_write_to_png(surface, pngPath), "write the PNG", path: pngPath)
+        } else if format == .svg, let sink = svgSink {
+            cairo_surface_finish(surface)
+            if let error = Self.status(of: surface, path: path, action: "write the svg") { throw error }
+            var document = String(decoding: sink.data, as: UTF8.self)
+            guard let end = document.range(of: "</svg>", options: .backwards) else {
+                throw DrawingError(path: path, message: "Cairo's SVG has no closing tag")
+            }
+            document.insert(contentsOf: "<g id=\"text\">\n" + sink.texts.joined(separator: "\n") + "\n</g>\n", at: end.lowerBound)
+            svgDocument = document
+            if let path {
+                do {
+                    try document.write(toFile: path, atomically: false, encoding: .utf8)
+                } catch {
+                    throw DrawingError(path: path, message: "cannot write the SVG (\(error.localizedDescription))")
+                }
+            }
         } else {
             cairo_surface_finish(surface)
             if let error = Self.status(of: surface, path: path, action: "write the \(format.rawValue)") { throw error }
@@ -278,11 +314,17 @@ public final class TextBlock {
     /// The logical size in points (what lines of text occupy, with their line spacing).
     public let width: Double, height: Double
 
+    /// The font as SVG names it.
+    private let family: String, size: Double, bold: Bool
+
     init(canvas: Canvas, text: String, font: String, width: Double?, alignment: Alignment) {
         self.canvas = canvas
         self.text = text
         layout = pango_layout_new(canvas.pango)
         let description = pango_font_description_from_string(font)
+        family = pango_font_description_get_family(description).map { String(cString: $0) } ?? "sans-serif"
+        size = Double(pango_font_description_get_size(description)) / Double(PANGO_SCALE)
+        bold = pango_font_description_get_weight(description).rawValue >= PANGO_WEIGHT_BOLD.rawValue
         pango_layout_set_font_description(layout, description)
         pango_font_description_free(description)
         pango_layout_set_text(layout, text, -1)
@@ -310,6 +352,10 @@ public final class TextBlock {
     /// Draws the text with its top-left corner at (x, y); with `halo`, outlined first in that colour so it
     /// stays readable over a map.
     public func draw(at x: Double, _ y: Double, colour: Colour, halo: Colour? = nil, haloWidth: Double = 2) {
+        if let sink = canvas.svgSink {
+            sink.texts += svgElements(at: x, y, colour: colour, halo: halo, haloWidth: haloWidth)
+            return
+        }
         let cr = canvas.context
         if let halo {
             canvas.save()
@@ -327,5 +373,44 @@ public final class TextBlock {
         canvas.setColour(colour)
         pango_cairo_show_layout(cr, layout)
         cairo_new_path(cr)
+    }
+
+    /// One `<text>` a line, at Pango's baseline, in the current transformation, stretched to Pango's width
+    /// (`textLength`) so the layout holds in a viewer with other fonts.
+    private func svgElements(at x: Double, _ y: Double, colour: Colour, halo: Colour?, haloWidth: Double) -> [String] {
+        var matrix = cairo_matrix_t()
+        cairo_get_matrix(canvas.context, &matrix)
+        let transform = "matrix(\(n(matrix.xx)) \(n(matrix.yx)) \(n(matrix.xy)) \(n(matrix.yy)) \(n(matrix.x0)) \(n(matrix.y0)))"
+        let bytes = Array(text.utf8)
+        let scale = Double(PANGO_SCALE)
+        var elements: [String] = []
+        let iterator = pango_layout_get_iter(layout)
+        defer { pango_layout_iter_free(iterator) }
+        repeat {
+            guard let line = pango_layout_iter_get_line_readonly(iterator) else { continue }
+            let start = Int(line.pointee.start_index), length = Int(line.pointee.length)
+            guard start >= 0, length > 0, start + length <= bytes.count else { continue }
+            let content = String(decoding: bytes[start..<(start + length)], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !content.isEmpty else { continue }
+            var ink = PangoRectangle(), logical = PangoRectangle()
+            pango_layout_iter_get_line_extents(iterator, &ink, &logical)
+            let baseline = Double(pango_layout_iter_get_baseline(iterator)) / scale
+            var attributes = "x=\"\(n(x + Double(logical.x) / scale))\" y=\"\(n(y + baseline))\" transform=\"\(transform)\" "
+                + "font-family=\"\(xml(family)), sans-serif\" font-size=\"\(n(size))\"\(bold ? " font-weight=\"bold\"" : "") "
+                + "fill=\"\(colour.hex)\"\(colour.alpha < 1 ? " fill-opacity=\"\(n(colour.alpha))\"" : "") "
+                + "textLength=\"\(n(Double(logical.width) / scale))\" lengthAdjust=\"spacingAndGlyphs\""
+            if let halo {
+                attributes += " stroke=\"\(halo.hex)\" stroke-opacity=\"\(n(halo.alpha))\" stroke-width=\"\(n(haloWidth))\" stroke-linejoin=\"round\" paint-order=\"stroke\""
+            }
+            elements.append("<text \(attributes) xml:space=\"preserve\">\(xml(content))</text>")
+        } while pango_layout_iter_next_line(iterator) != 0
+        return elements
+    }
+
+    private func n(_ v: Double) -> String { String(format: "%.3f", v) }
+
+    private func xml(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }

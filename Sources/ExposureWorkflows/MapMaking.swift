@@ -296,14 +296,19 @@ struct MapTexts {
         sources = source.inputs
         var named: [String] = []
         func file(_ p: String) -> String { (p as NSString).lastPathComponent }
-        for input in source.inputs {
-            let key = input.role.hasPrefix("population") ? "map.source_population"
-                : input.role.hasPrefix("regions") ? "map.source_regions" : input.role.hasPrefix("hazard") ? "map.source_hazard" : nil
+        let hazards = source.inputs.filter { $0.role.hasPrefix("hazard") }.map { file($0.path) }
+        for input in source.inputs where !input.role.hasPrefix("hazard") {
+            let key = input.role.hasPrefix("population") ? "map.source_population" : input.role.hasPrefix("regions") ? "map.source_regions" : nil
             guard let key else { continue }
             let text = catalog.text(key, ["file": file(input.path)])
             if !named.contains(text) { named.append(text) }
         }
-        if named.count > 6 { named = Array(named.prefix(6)) + ["…"] }
+        // A run's many hazard rasters in a few words; NAME.map.json lists each with its checksum.
+        if hazards.count > 2, let first = hazards.first, let last = hazards.last {
+            named.append(catalog.text("map.source_hazards", ["count": String(hazards.count), "first": first, "last": last]))
+        } else {
+            named += hazards.map { catalog.text("map.source_hazard", ["file": $0]) }
+        }
         if named.isEmpty { named = [catalog.text("map.source_regions", ["file": file(source.path)])] }
         var lines = [catalog.text("map.source", ["sources": named.joined(separator: ", ")]),
                      catalog.text("map.crs", ["crs": crsName])]

@@ -158,7 +158,15 @@ import FoundationXML
         let data = try Data(contentsOf: URL(fileURLWithPath: dir.path("map.svg")))
         let parser = XMLParser(data: data)
         #expect(parser.parse(), "the SVG is not well-formed XML: \(String(describing: parser.parserError))")
-        #expect(String(decoding: data, as: UTF8.self).hasPrefix("<?xml"))
+        let svg = String(decoding: data, as: UTF8.self)
+        #expect(svg.hasPrefix("<?xml"))
+        // Real text, not glyph outlines: the title and the caution note are there as words.
+        let catalog = try Catalog.load(.pt)
+        for key in ["column.displaced_per_100k", "map.caution"] {
+            let escaped = catalog.text(key).replacingOccurrences(of: "&", with: "&amp;")
+            #expect(svg.contains(">\(escaped)</text>") || svg.contains(escaped), "\(key) is not text in the SVG")
+        }
+        #expect(!svg.contains("<symbol"), "text drawn as glyph outlines")
     }
 
     @Test func runFolderScenarioAndColumnPickTheField() throws {
