@@ -5,8 +5,8 @@ SWIFT ?= swift
 # Cairo and Pango draw maps, in DejaVu Sans (embedded in PDFs).
 APT_PACKAGES := libgdal-dev libproj-dev libssl-dev gdal-bin pkg-config libcairo2-dev libpango1.0-dev fonts-dejavu-core
 # What the tests need besides: QGIS's Python bindings (outputs opened in QGIS), sqlite3 (GeoPackage checks),
-# pdftotext from poppler-utils (the maps' PDF text).
-TEST_PACKAGES := python3-qgis sqlite3 poppler-utils
+# pdftotext from poppler-utils (the maps' PDF text), headless Chromium (reports).
+TEST_PACKAGES := python3-qgis sqlite3 poppler-utils chromium
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 BIN := .build/release/exposure
 OUT := out

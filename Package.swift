@@ -12,6 +12,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -39,6 +40,11 @@ let package = Package(
         .target(name: "Drawing", dependencies: ["CPangoCairo"]),
         // Printed maps: a fully worded map document laid out and drawn (title, frame, legend, notes).
         .target(name: "Maps", dependencies: ["Drawing", "GridGeometry"]),
+        // Reports: one self-contained HTML file (Mustache template, inline SVG maps and charts), in four languages.
+        .target(
+            name: "Reports",
+            dependencies: ["Localization", .product(name: "Mustache", package: "swift-mustache")],
+            resources: [.copy("Templates")]),
         // Between GDAL and the engine: raster and region reading, hazard plans, raster writing.
         .target(name: "ExposureAdapters", dependencies: ["GDALSwift", "ExposureCore", "Imagery", "CCrypto"]),
         // What a command leaves: the output set (all or nothing), tables, styles, GeoPackage extras, provenance.
@@ -48,7 +54,7 @@ let package = Package(
             name: "ExposureWorkflows",
             dependencies: [
                 "ExposureAdapters", "ExposureProducts", "GDALSwift", "ExposureCore", "Imagery",
-                "Maps", "Drawing", "Cartography", "Localization",
+                "Maps", "Drawing", "Cartography", "Localization", "Reports",
                 .product(name: "Yams", package: "Yams"),
             ]),
         .executableTarget(

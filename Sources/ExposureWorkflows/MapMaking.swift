@@ -130,55 +130,11 @@ public enum MapMaking {
         guard let format = options.format else {
             throw ExposureError("--output must end in .png, .pdf or .svg", path: options.output)
         }
-        let catalog = try Catalog.load(options.language)
-        let numbers = options.numberStyle ?? NumberStyle.of(options.language)
-        let source = try MapSource.resolve(input: options.input, layer: options.layer, column: options.column, scenario: options.scenario)
-        let wording = ColumnWording.of(source.baseColumn, classes: source.hazardClasses, hazardUnit: source.hazardUnit,
-                                       baseline: source.baselineScenario, catalog: catalog, numbers: numbers)
-        let threshold = options.unknownThreshold ?? source.unknownThreshold ?? 0.05
-        let layer = try MapLayer.read(source, labels: options.labels, crs: options.crs)
-        progress?(0.4)
-
-        // Classes on the values drawn; zero its own class, breaks readable.
-        let values = layer.regions.compactMap(\.value)
-        let classification: Classification = switch options.classes {
-        case .method(let method): Classification.make(values, method: method, count: options.classCount)
-        case .breaks(let breaks): Classification.fixed(breaks, values: values)
-        }
-        let nonZero = classification.classes.filter { !$0.isZero }.count
-        var ramp = options.palette.colours(nonZero).makeIterator()
-        let colours = classification.classes.map { $0.isZero ? Palette.zeroColour : (ramp.next() ?? Palette.noDataColour) }
-        let labels = classLabels(classification, kind: wording.kind, catalog: catalog, numbers: numbers)
-        let legend = zip(colours, labels).map { MapDocument.LegendClass(colour: Colour(hex: $0)!, label: $1) }
-
-        let hatched = Set(layer.regions.filter { ($0.unknownShare ?? 0) > threshold }.map(\.id))
-        let regions = layer.regions.map { r in
-            MapDocument.Region(id: r.id, polygons: r.polygons, classIndex: r.value.flatMap { classification.classIndex(of: $0) },
-                               hatched: hatched.contains(r.id), label: r.label, labelPoint: r.labelPoint, area: r.area)
-        }
-
-        let texts = MapTexts(source: source, wording: wording, options: options, catalog: catalog, numbers: numbers,
-                             crsName: layer.crsName, threshold: threshold)
-        let backgroundSources = try options.backgrounds.map { try MapBackgroundSource(path: $0, rgb: options.rgb) }
+        let prepared = try prepare(options, progress: progress)
+        let (source, wording, texts, classification, colours, labels, layer, hatched, threshold, document, numbers) = (
+            prepared.source, prepared.wording, prepared.texts, prepared.classification, prepared.colours, prepared.labels,
+            prepared.layer, prepared.hatched, prepared.threshold, prepared.document, prepared.numbers)
         let mapCRS = layer.crs
-        var drawnBackgrounds: [(path: String, kind: String)] = []
-        let document = MapDocument(
-            title: texts.title, subtitle: texts.subtitle, legendTitle: wording.title, legendUnit: wording.unit,
-            classes: legend, noDataLabel: catalog.text("legend.no_data"), hatchLabel: texts.hatchLabel, regions: regions,
-            backgrounds: { extent, width, height in
-                try backgroundSources.map { b in
-                    drawnBackgrounds.append((b.path, b.kindName))
-                    return try b.render(extent: extent, width: width, height: height, crs: mapCRS, catalog: catalog, numbers: numbers)
-                }
-            },
-            extent: layer.extent, groundMetresPerUnit: layer.groundMetresPerUnit, northAngle: layer.northAngle,
-            northLetter: catalog.text("map.north"),
-            formatScaleLength: { metres in
-                metres >= 1000 ? catalog.text("map.scale_km", ["value": numbers.format(metres / 1000, decimals: metres >= 1000 && metres.truncatingRemainder(dividingBy: 1000) != 0 ? 1 : 0)])
-                    : catalog.text("map.scale_m", ["value": numbers.format(metres, decimals: 0)])
-            },
-            footer: texts.footer, regionOpacity: options.opacity ?? (options.backgrounds.isEmpty ? 1 : 0.7))
-
         let (pageWidth, pageHeight) = pageSize(options.page, extent: layer.extent, dpi: options.dpi)
         let placement: MapPlacement
         var pixelsPerPoint = 1.0
@@ -221,13 +177,100 @@ public enum MapMaking {
         let description = MapDescription(
             options: options, format: format, source: source, wording: wording, texts: texts, classification: classification,
             colours: colours, labels: labels, layer: layer, hatched: hatched, threshold: threshold, placement: placement,
-            pixelsPerPoint: pixelsPerPoint, page: (pageWidth, pageHeight), backgrounds: drawnBackgrounds, numbers: numbers)
+            pixelsPerPoint: pixelsPerPoint, page: (pageWidth, pageHeight), backgrounds: prepared.drawnBackgrounds.items, numbers: numbers)
         try outputs.write(options.descriptionPath) { path in try description.json().write(to: URL(fileURLWithPath: path)) }
         progress?(1)
-        return MapSummary(field: source.field, title: texts.title, regionCount: regions.count, classCount: classification.classes.count,
+        return MapSummary(field: source.field, title: texts.title, regionCount: layer.regions.count, classCount: classification.classes.count,
                           hatched: layer.regions.filter { hatched.contains($0.id) }.map(\.id),
                           labelsDrawn: placement.labelsDrawn, labelsDropped: placement.labelsDropped, crs: layer.crsName,
                           written: options.outputPaths.map(\.path))
+    }
+
+    /// Everything decided before drawing: the source, its wording, the classes, the hatching, the texts and
+    /// the map document.
+    struct Prepared {
+        let source: MapSource
+        let wording: ColumnWording
+        let texts: MapTexts
+        let classification: Classification
+        let colours: [String]
+        let labels: [String]
+        let layer: MapLayer
+        let hatched: Set<String>
+        let threshold: Double
+        let document: MapDocument
+        let numbers: NumberStyle
+        let drawnBackgrounds: DrawnBackgrounds
+    }
+
+    /// The backgrounds drawn, recorded when the renderer asks for them.
+    final class DrawnBackgrounds {
+        var items: [(path: String, kind: String)] = []
+    }
+
+    static func prepare(_ options: MapOptions, progress: ProgressReport? = nil) throws -> Prepared {
+        let catalog = try Catalog.load(options.language)
+        let numbers = options.numberStyle ?? NumberStyle.of(options.language)
+        let source = try MapSource.resolve(input: options.input, layer: options.layer, column: options.column, scenario: options.scenario)
+        let wording = ColumnWording.of(source.baseColumn, classes: source.hazardClasses, hazardUnit: source.hazardUnit,
+                                       baseline: source.baselineScenario, catalog: catalog, numbers: numbers)
+        let threshold = options.unknownThreshold ?? source.unknownThreshold ?? 0.05
+        let layer = try MapLayer.read(source, labels: options.labels, crs: options.crs)
+        progress?(0.4)
+
+        // Classes on the values drawn; zero its own class, breaks readable.
+        let values = layer.regions.compactMap(\.value)
+        let classification: Classification = switch options.classes {
+        case .method(let method): Classification.make(values, method: method, count: options.classCount)
+        case .breaks(let breaks): Classification.fixed(breaks, values: values)
+        }
+        let nonZero = classification.classes.filter { !$0.isZero }.count
+        var ramp = options.palette.colours(nonZero).makeIterator()
+        let colours = classification.classes.map { $0.isZero ? Palette.zeroColour : (ramp.next() ?? Palette.noDataColour) }
+        let labels = classLabels(classification, kind: wording.kind, catalog: catalog, numbers: numbers)
+        let legend = zip(colours, labels).map { MapDocument.LegendClass(colour: Colour(hex: $0)!, label: $1) }
+
+        let hatched = Set(layer.regions.filter { ($0.unknownShare ?? 0) > threshold }.map(\.id))
+        let regions = layer.regions.map { r in
+            MapDocument.Region(id: r.id, polygons: r.polygons, classIndex: r.value.flatMap { classification.classIndex(of: $0) },
+                               hatched: hatched.contains(r.id), label: r.label, labelPoint: r.labelPoint, area: r.area)
+        }
+
+        let texts = MapTexts(source: source, wording: wording, options: options, catalog: catalog, numbers: numbers,
+                             crsName: layer.crsName, threshold: threshold)
+        let backgroundSources = try options.backgrounds.map { try MapBackgroundSource(path: $0, rgb: options.rgb) }
+        let mapCRS = layer.crs
+        let drawnBackgrounds = DrawnBackgrounds()
+        let document = MapDocument(
+            title: texts.title, subtitle: texts.subtitle, legendTitle: wording.title, legendUnit: wording.unit,
+            classes: legend, noDataLabel: catalog.text("legend.no_data"), hatchLabel: texts.hatchLabel, regions: regions,
+            backgrounds: { extent, width, height in
+                try backgroundSources.map { b in
+                    drawnBackgrounds.items.append((b.path, b.kindName))
+                    return try b.render(extent: extent, width: width, height: height, crs: mapCRS, catalog: catalog, numbers: numbers)
+                }
+            },
+            extent: layer.extent, groundMetresPerUnit: layer.groundMetresPerUnit, northAngle: layer.northAngle,
+            northLetter: catalog.text("map.north"),
+            formatScaleLength: { metres in
+                metres >= 1000 ? catalog.text("map.scale_km", ["value": numbers.format(metres / 1000, decimals: metres >= 1000 && metres.truncatingRemainder(dividingBy: 1000) != 0 ? 1 : 0)])
+                    : catalog.text("map.scale_m", ["value": numbers.format(metres, decimals: 0)])
+            },
+            footer: texts.footer, regionOpacity: options.opacity ?? (options.backgrounds.isEmpty ? 1 : 0.7))
+
+        return Prepared(source: source, wording: wording, texts: texts, classification: classification, colours: colours,
+                        labels: labels, layer: layer, hatched: hatched, threshold: threshold, document: document, numbers: numbers,
+                        drawnBackgrounds: drawnBackgrounds)
+    }
+
+    /// The map as an SVG document in memory (for a report): the same drawing, nothing written.
+    public static func svg(_ options: MapOptions) throws -> (svg: String, hatched: [String], title: String) {
+        let prepared = try prepare(options)
+        let (width, height) = pageSize(options.page, extent: prepared.layer.extent, dpi: options.dpi)
+        let canvas = try Canvas.svg(path: nil, width: width, height: height)
+        try MapRenderer(prepared.document).draw(on: canvas)
+        try canvas.finish()
+        return (canvas.svgDocument ?? "", prepared.layer.regions.filter { prepared.hatched.contains($0.id) }.map(\.id), prepared.texts.title)
     }
 
     /// The page in points: a paper size in the orientation asked (auto: as the regions are shaped), or a

@@ -50,3 +50,31 @@ enum CatalogFolder {
         throw CatalogNotFoundError(tried: tried)
     }
 }
+
+/// A folder of another target's resources (a report's templates), found the same way as the catalogs.
+public enum ResourceFolder {
+    /// `<directory>/<bundle>/<subfolder>` in the first candidate directory of the catalogs' search that has it.
+    public static func locate(bundle: String, subfolder: String) throws -> URL {
+        var tried: [String] = []
+        for directory in CatalogFolder.candidateDirectories() {
+            let folder = directory.appendingPathComponent(bundle, isDirectory: true)
+                .appendingPathComponent(subfolder, isDirectory: true).standardizedFileURL
+            guard !tried.contains(folder.path) else { continue }
+            tried.append(folder.path)
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue { return folder }
+        }
+        throw ResourceNotFoundError(what: "\(bundle)/\(subfolder)", bundle: bundle, tried: tried)
+    }
+}
+
+/// No resource folder was found: the paths tried, in order.
+public struct ResourceNotFoundError: Error, CustomStringConvertible, Sendable {
+    public let what: String, bundle: String
+    public let tried: [String]
+
+    public var description: String {
+        "the resources \(what) were not found; tried:\n" + tried.map { "  \($0)\n" }.joined()
+            + "The \(bundle) folder must stay beside the exposure binary (or set \(CatalogFolder.environmentVariable) to the directory that holds it)."
+    }
+}

@@ -65,6 +65,13 @@ enum LanguageChoice: String, CaseIterable, ExpressibleByArgument {
 
 enum DecimalChoice: String, CaseIterable, ExpressibleByArgument {
     case comma, point
+
+    /// The language's own grouping beside the mark asked for (French groups with a narrow space).
+    func style(for language: Language) -> NumberStyle {
+        self == .comma
+            ? NumberStyle(decimalSeparator: ",", groupingSeparator: language == .fr ? "\u{202F}" : ".")
+            : NumberStyle(decimalSeparator: ".", groupingSeparator: ",")
+    }
 }
 
 enum PaperChoice: String, CaseIterable, ExpressibleByArgument {

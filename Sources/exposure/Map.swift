@@ -125,11 +125,7 @@ extension Exposure {
             options.scenario = scenario
             options.layer = layer
             options.language = lang.language
-            if let decimal {
-                options.numberStyle = decimal == .comma
-                    ? NumberStyle(decimalSeparator: ",", groupingSeparator: lang.language == .fr ? "\u{202F}" : ".")
-                    : NumberStyle(decimalSeparator: ".", groupingSeparator: ",")
-            }
+            options.numberStyle = decimal.map { $0.style(for: lang.language) }
             options.title = title
             options.subtitle = subtitle
             options.classes = try parseClasses()

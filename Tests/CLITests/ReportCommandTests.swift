@@ -1,0 +1,160 @@
+import Foundation
+import Localization
+import TestSupport
+import Testing
+
+/// `exposure report` end to end, checked in headless Chromium (Debian's chromium, installed by make test)
+/// with every host name unresolvable: the page loads with no console message at all (no script error, no
+/// request its Content-Security-Policy refused), every section is there with its heading in the report's
+/// language, and the figures of its table equal the CSV's.
+@Suite(.serialized) struct ReportCommandTests {
+    static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    /// Chromium's DOM after the scripts ran, and its console lines.
+    static func load(_ html: String, screenshot: String? = nil) throws -> (dom: String, console: [String]) {
+        let chromium = try #require(chromium, "headless Chromium is needed (Debian's chromium package; make test installs it)")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: chromium)
+        var arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--enable-logging=stderr", "--v=0",
+                         "--host-resolver-rules=MAP * ~NOTFOUND"]
+        if let screenshot { arguments += ["--screenshot=\(screenshot)", "--window-size=1280,2400", "--hide-scrollbars"] } else { arguments.append("--dump-dom") }
+        process.arguments = arguments + [URL(fileURLWithPath: html).absoluteString]
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let drain = CLI.PipeDrain(err.fileHandleForReading)
+        let dom = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let console = String(decoding: drain.wait(), as: UTF8.self).split(separator: "\n").map(String.init).filter { $0.contains(":CONSOLE") }
+        return (dom, console)
+    }
+
+    /// The rows of the table with `id`: each cell's data-sort value.
+    static func rows(of table: String, in dom: String) throws -> [[String]] {
+        let start = try #require(dom.range(of: "id=\"\(table)\""), "no table \(table)")
+        let end = try #require(dom.range(of: "</table>", range: start.upperBound..<dom.endIndex))
+        let body = String(dom[start.upperBound..<end.lowerBound])
+        let rowPattern = try NSRegularExpression(pattern: "<tr[^>]*>(.*?)</tr>", options: [.dotMatchesLineSeparators])
+        let cellPattern = try NSRegularExpression(pattern: "<td data-sort=\"([^\"]*)\"")
+        return rowPattern.matches(in: body, range: NSRange(body.startIndex..., in: body)).compactMap { match in
+            let row = String(body[Range(match.range(at: 1), in: body)!])
+            let cells = cellPattern.matches(in: row, range: NSRange(row.startIndex..., in: row)).map { String(row[Range($0.range(at: 1), in: row)!]) }
+            return cells.isEmpty ? nil : cells
+        }
+    }
+
+    static func csv(_ path: String) throws -> [[String: String]] {
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        return lines.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(lines[0], $0)) }
+    }
+
+    /// Every request a file could make: anything but an in-page anchor or a data: URL.
+    static func externalReferences(_ html: String) throws -> [String] {
+        let pattern = try NSRegularExpression(pattern: #"(?:src|href)\s*=\s*"([^"]*)"|url\(\s*['"]?([^'")]*)"#)
+        return pattern.matches(in: html, range: NSRange(html.startIndex..., in: html)).compactMap { m -> String? in
+            let r = m.range(at: 1).location != NSNotFound ? m.range(at: 1) : m.range(at: 2)
+            let target = String(html[Range(r, in: html)!])
+            return target.hasPrefix("#") || target.hasPrefix("data:") ? nil : target
+        }
+    }
+
+    @Test(arguments: Language.allCases)
+    func analysisReportLoadsCleanlyWithTheCSVFigures(_ language: Language) throws {
+        let dir = try TemporaryDirectory()
+        let analyze = try CLI.run(["analyze", "--population", "sample-rasters/population.tif", "--regions", "sample-rasters/municipalities.geojson",
+                                   "--region-id", "code", "--region-name", "name", "--hazard", "sample-rasters/flood_baseline_rp100.tif",
+                                   "--preset", "flood-depth", "--output", dir.path("flood.geojson"), "--csv", dir.path("flood.csv"), "--quiet"])
+        #expect(analyze.status == 0, "\(analyze.stderr)")
+        let report = try CLI.run(["report", dir.path("flood.geojson"), "--lang", language.rawValue, "--output", dir.path("report.html")])
+        #expect(report.status == 0, "\(report.stderr)")
+        let html = try String(contentsOfFile: dir.path("report.html"), encoding: .utf8)
+        let references = try Self.externalReferences(html)
+        #expect(references.isEmpty, "the report refers to other files: \(references)")
+        #expect(html.contains("Content-Security-Policy"))
+
+        let (dom, console) = try Self.load(dir.path("report.html"))
+        #expect(console.isEmpty, "\(language): the console is not silent:\n\(console.joined(separator: "\n"))")
+        let catalog = try Catalog.load(language)
+        for section in ["question", "figures", "maps", "regions", "notes", "provenance"] {
+            #expect(dom.contains("<section id=\"\(section)\">"), "\(language): no section \(section)")
+            let heading = catalog.text("report.h_\(section)").replacingOccurrences(of: "&", with: "&amp;")
+            #expect(dom.contains("<h2>\(heading)</h2>"), "\(language): heading '\(heading)' missing")
+        }
+        #expect(dom.contains(catalog.text("report.n_caution")), "\(language): no caution note")
+
+        // The table's figures are the CSV's: same regions in the same order, the same numbers.
+        let table = try Self.rows(of: "regions-table", in: dom)
+        let expected = try Self.csv(dir.path("flood.csv"))
+        #expect(table.count == expected.count && table.count == 12)
+        for (row, line) in zip(table, expected) {
+            #expect(row[0] == line["region_id"])
+            for (index, column) in [(2, "population"), (3, "exposed"), (4, "displaced"), (5, "displaced_per_100k"), (6, "hazard_unknown_share")] {
+                let shown = try #require(Double(row[index])), written = try #require(Double(line[column] ?? ""))
+                #expect(abs(shown - written) <= 1e-4 * max(1, abs(written)), "\(line["region_id"]!) \(column): report \(shown), CSV \(written)")
+            }
+        }
+        // People as whole people in the page: El Carmen's population as printed.
+        let carmen = try #require(expected.first { $0["region_id"] == "RV04" })
+        let printed = NumberStyle.of(language).format(Double(carmen["population"]!)!, decimals: 0)
+        #expect(dom.contains(">\(printed)</td>"), "\(language): \(printed) not printed")
+        #expect(dom.contains("class=\"incomplete\""), "RV04 is flagged as incomplete")
+    }
+
+    @Test func runReportHasChartsMapsPerScenarioAScreenshotAndAPDF() throws {
+        let dir = try TemporaryDirectory()
+        let run = try CLI.run(["run", "examples/sample-floods.yaml", "--output-dir", dir.path("run"), "--quiet"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let report = try CLI.run(["report", dir.path("run"), "--lang", "pt", "--output", dir.path("relatorio.html"), "--pdf", dir.path("relatorio.pdf")])
+        #expect(report.status == 0, "\(report.stderr)")
+        let (dom, console) = try Self.load(dir.path("relatorio.html"))
+        #expect(console.isEmpty, "the console is not silent:\n\(console.joined(separator: "\n"))")
+        #expect(dom.contains("<section id=\"charts\">"))
+        // Two maps (one per scenario) and six charts (the whole area, five regions) plus the comparison.
+        #expect(dom.components(separatedBy: "<figure class=\"map\">").count - 1 == 2)
+        #expect(dom.components(separatedBy: "<figure class=\"chart\">").count - 1 == 7)
+        // The regions' AAD equal annual.csv's.
+        let table = try Self.rows(of: "regions-table", in: dom)
+        let annual = try Self.csv(dir.path("run/annual.csv"))
+        for row in table {
+            for (offset, scenario) in ["baseline", "ssp2-4.5-2050"].enumerated() {
+                let line = try #require(annual.first { $0["region_id"] == row[0] && $0["scenario"] == scenario })
+                let shown = try #require(Double(row[3 + 2 * offset])), written = try #require(Double(line["aad_displaced"] ?? ""))
+                #expect(abs(shown - written) <= 1e-5 * max(1, written), "\(row[0]) \(scenario): \(shown) vs \(written)")
+            }
+        }
+        let text = try MapCommandTests.pdfText(dir.path("relatorio.pdf"))
+        #expect(text.contains(MapCommandTests.words(try Catalog.load(.pt).text("report.h_regions"))))
+        let screenshot = dir.path("relatorio.png")
+        _ = try Self.load(dir.path("relatorio.html"), screenshot: screenshot)
+        let size = (try FileManager.default.attributesOfItem(atPath: screenshot)[.size] as? Int) ?? 0
+        #expect(size > 50_000, "the screenshot is \(size) bytes")
+    }
+
+    @Test func refusalsWithoutChromiumOrManifest() throws {
+        let dir = try TemporaryDirectory()
+        let analyze = try CLI.run(["analyze", "--population", "sample-rasters/population.tif", "--regions", "sample-rasters/municipalities.geojson",
+                                   "--region-id", "code", "--output", dir.path("people.geojson"), "--quiet"])
+        #expect(analyze.status == 0, "\(analyze.stderr)")
+        // No Chromium on the PATH: a clear error naming the package, and nothing written.
+        let process = Process()
+        process.executableURL = CLI.executable
+        process.arguments = ["report", dir.path("people.geojson"), "--output", dir.path("r.html"), "--pdf", dir.path("r.pdf")]
+        process.environment = ["PATH": dir.path("no-such-folder")]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1 && message.contains("chromium package"), "\(message)")
+        #expect(!FileManager.default.fileExists(atPath: dir.path("r.html")), "all outputs or none")
+
+        try FileManager.default.copyItem(atPath: "sample-rasters/municipalities.geojson", toPath: dir.path("plain.geojson"))
+        let plain = try CLI.run(["report", dir.path("plain.geojson"), "--output", dir.path("r.html")])
+        #expect(plain.status == 1 && plain.stderr.contains("manifest"), "\(plain.stderr)")
+        let wrong = try CLI.run(["report", dir.path("people.geojson"), "--output", dir.path("r.pdf")])
+        #expect(wrong.status != 0 && wrong.stderr.contains(".html"))
+    }
+}
