@@ -54,7 +54,8 @@ fuzz: deps olinda
 sample-data: deps
 	$(SWIFT) run -c release make-sample-data sample-rasters
 
-# The 100-year flood of the bundled sample basin: people exposed and displaced per municipality, and its map.
+# The 100-year flood of the bundled sample basin: people exposed and displaced per municipality, and its map;
+# then the scenario run of examples/sample-floods.yaml and its report.
 demo: release
 	@mkdir -p $(OUT)
 	$(BIN) analyze --population sample-rasters/population.tif \
@@ -67,7 +68,11 @@ demo: release
 	@echo
 	$(BIN) map $(OUT)/flood_baseline_rp100.geojson --output $(OUT)/flood_baseline_rp100.png
 	@echo
+	$(BIN) run examples/sample-floods.yaml --output-dir $(OUT)/sample-floods
+	$(BIN) report $(OUT)/sample-floods --output $(OUT)/sample-floods/report.html
+	@echo
 	@echo "The map: $(OUT)/flood_baseline_rp100.png (in Spanish: add --lang es; PDF: --output NAME.pdf)."
+	@echo "The report of the baseline and 2050 floods: $(OUT)/sample-floods/report.html (--lang es|pt|fr; --pdf NAME.pdf)."
 	@echo "Open $(OUT)/flood_baseline_rp100.geojson in QGIS (styled by $(OUT)/flood_baseline_rp100.qml); inputs and parameters are in $(OUT)/flood_baseline_rp100.geojson.manifest.json"
 
 # Large synthetic case; our CLI side by side with exactextract and the gdalwarp+numpy+exactextract pipeline.
