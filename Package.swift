@@ -72,6 +72,7 @@ let package = Package(
         .testTarget(name: "ExposureCoreTests", dependencies: ["ExposureCore"]),
         .testTarget(name: "ImageryTests", dependencies: ["Imagery", "ExposureCore"]),
         .testTarget(name: "CartographyTests", dependencies: ["Cartography"]),
+        .testTarget(name: "MapsTests", dependencies: ["Maps", "Drawing", "GridGeometry"]),
         .testTarget(name: "LocalizationTests", dependencies: ["Localization"]),
         .testTarget(
             name: "ExposureIOTests", dependencies: ["ExposureWorkflows", "ExposureProducts", "ExposureAdapters", "GDALSwift", "ExposureCore", "TestSupport"], exclude: ["Fixtures"]),

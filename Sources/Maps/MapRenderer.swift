@@ -130,19 +130,19 @@ public struct MapRenderer {
         for polygon in region.polygons {
             for ring in polygon {
                 guard ring.count >= 3 else { continue }
-                let first = placement.page(ring[0])
-                canvas.move(to: first.x, first.y)
-                var last = first
-                var kept = 1
+                // Vertices closer than the tolerance to the last one kept go first (cheap), then Douglas-Peucker.
+                var page: [Simplification.Point] = [placement.page(ring[0])]
+                page.reserveCapacity(ring.count)
                 for p in ring.dropFirst() {
-                    let q = placement.page(p)
-                    if abs(q.x - last.x) + abs(q.y - last.y) > tolerance {
-                        canvas.line(to: q.x, q.y)
-                        last = q
-                        kept += 1
-                    }
+                    let q = placement.page(p), last = page[page.count - 1]
+                    if abs(q.x - last.x) + abs(q.y - last.y) > tolerance { page.append(q) }
                 }
-                if kept < 3 {
+                if page.count > 1, let last = page.last, abs(last.x - page[0].x) + abs(last.y - page[0].y) <= tolerance { page.removeLast() }
+                let kept = Simplification.ring(page, tolerance: tolerance)
+                let first = kept[0]
+                canvas.move(to: first.x, first.y)
+                for q in kept.dropFirst() { canvas.line(to: q.x, q.y) }
+                if kept.count < 3 {
                     // Smaller than the output's resolution: a dot, so the region is still seen.
                     canvas.line(to: first.x + tolerance, first.y)
                     canvas.line(to: first.x + tolerance, first.y + tolerance)
