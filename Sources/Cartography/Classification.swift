@@ -73,14 +73,18 @@ public struct Classification: Sendable, Equatable {
         case .pretty:
             inner = prettySteps(from: zeroClass ? 0 : low, to: high, count: k)
         }
-        if method != .pretty { inner = inner.map(readable) }
+        if method != .pretty { inner = inner.map { readable($0, within: rest) } }
         let start = zeroClass ? 0 : low
         var bounds: [Double] = []
         for b in inner.sorted() where b > start && b < high && (bounds.last.map { b > $0 } ?? true) { bounds.append(b) }
         var lower = start
         for b in bounds + [high] {
-            classes.append(Class(lower: lower, upper: b, isZero: false))
-            lower = b
+            // A class no value falls in is left out (its upper bound joins the next class).
+            let holds = rest.contains { $0 > lower && $0 <= b } || (!zeroClass && lower == low && b >= low && classes.isEmpty)
+            if holds || b == high {
+                classes.append(Class(lower: lower, upper: b, isZero: false))
+                lower = b
+            }
         }
         return Classification(classes: classes, method: method.rawValue)
     }
@@ -98,6 +102,26 @@ public struct Classification: Sendable, Equatable {
         }
         if high > lower { classes.append(Class(lower: lower, upper: high, isZero: false)) }
         return Classification(classes: classes, method: "fixed")
+    }
+
+    /// A break `b` (the top value of a class) rounded as readably as the data allow: to two significant
+    /// digits, or more when that would move a value across it, so a region never changes class by the
+    /// rounding. The result r keeps every value <= b below or at it and every value > b above it.
+    public static func readable(_ b: Double, within sorted: [Double]) -> Double {
+        guard b.isFinite, b != 0 else { return b }
+        let below = sorted.last { $0 <= b } ?? b
+        guard let above = sorted.first(where: { $0 > b }) else { return readable(b) }
+        for digits in 2...15 {
+            let exponent = Int(floor(log10(abs(b)))) - (digits - 1)
+            // Scaled by an exact power of ten, so 41.4 is 414 / 10, not 414 x 0.1 (41.400000000000006).
+            let power = pow(10, Double(abs(exponent)))
+            let scaled = exponent < 0 ? b * power : b / power
+            for rule in [FloatingPointRoundingRule.toNearestOrAwayFromZero, .up, .down] {
+                let r = exponent < 0 ? scaled.rounded(rule) / power : scaled.rounded(rule) * power
+                if r >= below && r < above { return r }
+            }
+        }
+        return below
     }
 
     /// A number rounded to two significant digits (0.0456 -> 0.046, 1234 -> 1200, 47.3 -> 47).

@@ -12,6 +12,12 @@ struct ColumnWording {
     /// Whether the figure is modelled displacement (the map then says it is a risk, not a count).
     let isDisplacement: Bool
 
+    /// Whether the figure counts people in the hazard, so that where the hazard is unknown for many it is a
+    /// lower bound (and the region is hatched); population and the unknown-hazard columns are not.
+    var isLowerBoundWhereIncomplete: Bool { kind != nil && !["column.population", "column.hazard_unknown", "column.hazard_unknown_share"].contains(key) }
+    /// The catalog key of the title ("" for a column we do not know).
+    var key: String = ""
+
     /// - Parameters:
     ///   - column: the name without any scenario prefix (`aad_per_100k`, `exposed_class_2`).
     ///   - classes: the hazard classes (from, to) of the analysis, for `exposed_class_N`.
@@ -23,7 +29,7 @@ struct ColumnWording {
         let people = t("unit.people", [:]), perYear = t("unit.people_per_year", [:])
         let per100k = t("unit.per_100k", [:]), share = t("unit.share", [:])
         func w(_ key: String, _ unit: String, _ kind: ResultColumn.Kind, displacement: Bool = false, _ args: [String: String] = [:]) -> ColumnWording {
-            ColumnWording(title: t(key, args), unit: unit, kind: kind, isDisplacement: displacement)
+            ColumnWording(title: t(key, args), unit: unit, kind: kind, isDisplacement: displacement, key: key)
         }
         switch column {
         case "population": return w("column.population", people, .people)
@@ -58,7 +64,8 @@ struct ColumnWording {
         let c = classes[n - 1]
         let suffix = unit.map { $0.isEmpty ? "" : " \($0)" } ?? ""
         let low = numbers.format(c.from, decimals: decimals(c.from))
-        guard let to = c.to else { return catalog.text("legend.at_least", ["low": low]) + suffix }
+        // The unit goes with the number: "1,5 m o más", "0,1 a 0,7 m".
+        guard let to = c.to else { return catalog.text("legend.at_least", ["low": low + suffix]) }
         return catalog.text("legend.range", ["low": low, "high": numbers.format(to, decimals: decimals(to))]) + suffix
     }
 

@@ -78,6 +78,9 @@ struct MapBackgroundSource {
             "-ts", "\(width)", "\(height)", "-r", resampling, "-dstalpha", "-q",
         ])
         let alpha = try warped.band(warped.bandCount).readAll(as: Double.self)
+        guard alpha.contains(where: { $0 > 0 }) else {
+            throw ExposureError("--background: the raster covers no part of the map (another place, or a CRS that does not say where it is)", path: path)
+        }
         var rgba = [UInt8](repeating: 0, count: width * height * 4)
         let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         let legend: MapDocument.Background.Legend

@@ -127,6 +127,10 @@ public struct MapSummary: Sendable {
 public enum MapMaking {
     /// Draws the map and writes it with its description (and for a PNG its world file and CRS) through `outputs`.
     public static func run(_ options: MapOptions, outputs: OutputSet, progress: ProgressReport? = nil) throws -> MapSummary {
+        try PlainErrors.wrap { try draw(options, outputs: outputs, progress: progress) }
+    }
+
+    static func draw(_ options: MapOptions, outputs: OutputSet, progress: ProgressReport?) throws -> MapSummary {
         guard let format = options.format else {
             throw ExposureError("--output must end in .png, .pdf or .svg", path: options.output)
         }
@@ -209,8 +213,8 @@ public enum MapMaking {
     }
 
     static func prepare(_ options: MapOptions, progress: ProgressReport? = nil) throws -> Prepared {
-        let catalog = try Catalog.load(options.language)
         let numbers = options.numberStyle ?? NumberStyle.of(options.language)
+        let catalog = try Catalog.load(options.language).writingNumbers(numbers)
         let source = try MapSource.resolve(input: options.input, layer: options.layer, column: options.column, scenario: options.scenario)
         let wording = ColumnWording.of(source.baseColumn, classes: source.hazardClasses, hazardUnit: source.hazardUnit,
                                        baseline: source.baselineScenario, catalog: catalog, numbers: numbers)
@@ -230,7 +234,8 @@ public enum MapMaking {
         let labels = classLabels(classification, kind: wording.kind, catalog: catalog, numbers: numbers)
         let legend = zip(colours, labels).map { MapDocument.LegendClass(colour: Colour(hex: $0)!, label: $1) }
 
-        let hatched = Set(layer.regions.filter { ($0.unknownShare ?? 0) > threshold }.map(\.id))
+        // Hatching says "figures are lower bounds": only for figures of people in the hazard.
+        let hatched = wording.isLowerBoundWhereIncomplete ? Set(layer.regions.filter { ($0.unknownShare ?? 0) > threshold }.map(\.id)) : []
         let regions = layer.regions.map { r in
             MapDocument.Region(id: r.id, polygons: r.polygons, classIndex: r.value.flatMap { classification.classIndex(of: $0) },
                                hatched: hatched.contains(r.id), label: r.label, labelPoint: r.labelPoint, area: r.area)
@@ -265,6 +270,10 @@ public enum MapMaking {
 
     /// The map as an SVG document in memory (for a report): the same drawing, nothing written.
     public static func svg(_ options: MapOptions) throws -> (svg: String, hatched: [String], title: String) {
+        try PlainErrors.wrap { try drawSVG(options) }
+    }
+
+    static func drawSVG(_ options: MapOptions) throws -> (svg: String, hatched: [String], title: String) {
         let prepared = try prepare(options)
         let (width, height) = pageSize(options.page, extent: prepared.layer.extent, dpi: options.dpi)
         let canvas = try Canvas.svg(path: nil, width: width, height: height)
@@ -303,10 +312,15 @@ public enum MapMaking {
         func text(_ x: Double) -> String {
             // Two significant digits for small breaks, never fewer decimals than the figure's kind shows.
             let needed = x == 0 ? 0 : max(0, 1 - Int(floor(log10(abs(x)))))
-            return numbers.format(x, decimals: min(6, max(minimum, kind == .people ? min(needed, 2) : needed)))
+            // People are whole people on a map (docs/methodology.md): never a fraction of a person.
+            return numbers.format(x, decimals: kind == .people ? 0 : min(6, max(minimum, needed)))
         }
-        return classification.classes.map { c in
-            c.isZero ? catalog.text("legend.zero") : catalog.text("legend.range", ["low": text(c.lower), "high": text(c.upper)])
+        let hasZero = classification.classes.contains(where: \.isZero)
+        return classification.classes.enumerated().map { i, c in
+            if c.isZero { return catalog.text("legend.zero") }
+            // Right after the zero class the first class starts above 0, and says so.
+            if hasZero, i == 1, c.lower == 0 { return catalog.text("legend.above_zero", ["high": text(c.upper)]) }
+            return catalog.text("legend.range", ["low": text(c.lower), "high": text(c.upper)])
         }
     }
 }
@@ -358,10 +372,11 @@ struct MapTexts {
         // Without a manifest the analysis's date is unknown: the map says when it was made instead.
         lines.append(date.map { catalog.text("map.produced", ["version": ExposureVersionInfo.version, "date": $0]) }
             ?? catalog.text("map.produced_on", ["version": ExposureVersionInfo.version, "date": catalog.format(CalendarDate.today)]))
-        var caution = catalog.text("map.caution")
+        // Our figures are modelled; a column we do not know (a census count) gets no caution of ours.
+        var caution = wording.kind == nil ? "" : catalog.text("map.caution")
         if wording.isDisplacement { caution += " " + catalog.text("map.risk_note") }
         if wording.kind == .people { caution += " " + catalog.text("map.rounded") }
-        lines.append(caution)
+        if !caution.isEmpty { lines.append(caution) }
         lines.append(catalog.text("map.disclaimer"))
         footer = lines
     }
@@ -374,5 +389,23 @@ extension CalendarDate {
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let parts = calendar.dateComponents([.year, .month, .day], from: Date())
         return CalendarDate(year: parts.year!, month: parts.month!, day: parts.day!)
+    }
+}
+
+/// The drawing, template and catalog layers' errors as the tool's own (`error: FILE: what`), so the CLI
+/// prints their words rather than a generic failure.
+enum PlainErrors {
+    static func wrap<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DrawingError {
+            throw ExposureError(error.message, path: error.path)
+        } catch let error as ExposureError {
+            throw error
+        } catch let error as GDALError {
+            throw error
+        } catch let error as any Error & CustomStringConvertible where (error as NSError).domain != NSCocoaErrorDomain {
+            throw ExposureError(error.description)
+        }
     }
 }

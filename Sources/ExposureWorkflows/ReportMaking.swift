@@ -42,8 +42,12 @@ public struct ReportSummary: Sendable {
 /// it by headless Chromium), in the reader's language.
 public enum ReportMaking {
     public static func run(_ options: ReportOptions, outputs: OutputSet, progress: ProgressReport? = nil) throws -> ReportSummary {
-        let catalog = try Catalog.load(options.language)
+        try PlainErrors.wrap { try write(options, outputs: outputs, progress: progress) }
+    }
+
+    static func write(_ options: ReportOptions, outputs: OutputSet, progress: ProgressReport?) throws -> ReportSummary {
         let numbers = options.numberStyle ?? NumberStyle.of(options.language)
+        let catalog = try Catalog.load(options.language).writingNumbers(numbers)
         let words = ReportWords(catalog: catalog, numbers: numbers)
         let document: ReportDocument
         let regionCount: Int, incomplete: Int

@@ -51,7 +51,18 @@ public struct Catalog: Sendable {
     /// argument stays as {name}.
     public func text(_ key: String, _ arguments: [String: String] = [:]) -> String {
         let message = [messages[key], fallback[key]].lazy.compactMap { $0 }.first { !$0.isEmpty } ?? key
-        return Placeholders.fill(message, arguments)
+        return Placeholders.fill(message, defaults.merging(arguments) { $1 })
+    }
+
+    /// Arguments every message gets unless the call gives its own (the number 100,000 as the reader's
+    /// number style writes it: `{n100k}`).
+    public private(set) var defaults: [String: String] = [:]
+
+    /// This catalog, with `{n100k}` written in `numbers`' style.
+    public func writingNumbers(_ numbers: NumberStyle) -> Catalog {
+        var copy = self
+        copy.defaults["n100k"] = numbers.format(100_000, decimals: 0)
+        return copy
     }
 
     /// The names of the {placeholders} in `message`.

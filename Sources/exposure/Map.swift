@@ -110,7 +110,9 @@ extension Exposure {
                 }
             }
             if let unknownThreshold { try InputPolicy.share(unknownThreshold, option: "--unknown-threshold") }
-            if let opacity { try InputPolicy.share(opacity, option: "--opacity") }
+            if let opacity, !(opacity.isFinite && opacity > 0 && opacity <= 1) {
+                throw ValidationError("--opacity is from above 0 to 1 (got \(opacity))")
+            }
             guard Palette.named(palette) != nil else {
                 throw ValidationError("--palette \(palette): not a palette (\(Palette.all.map(\.name).joined(separator: ", ")))")
             }
@@ -175,7 +177,8 @@ extension Exposure {
             guard zip(breaks, breaks.dropFirst()).allSatisfy({ $0 < $1 }) else {
                 throw ValidationError("--classes \(classes): the breaks must increase")
             }
-            guard breaks.count <= 9 else { throw ValidationError("--classes: at most 9 breaks") }
+            // With the class above the last break, 9 classes: the most a ColorBrewer ramp has.
+            guard breaks.count <= 8 else { throw ValidationError("--classes: at most 8 breaks (9 classes)") }
             return .breaks(breaks)
         }
 

@@ -116,7 +116,7 @@ import FoundationXML
                                   "--output", dir.path("map.pdf")])
         #expect(result.status == 0, "\(result.stderr)")
         let text = try Self.pdfText(dir.path("map.pdf"))
-        let catalog = try Catalog.load(language)
+        let catalog = try Catalog.load(language).writingNumbers(NumberStyle.of(language))
         let expected = [
             catalog.text("column.displaced_per_100k"),
             catalog.text("unit.per_100k"),
@@ -161,7 +161,7 @@ import FoundationXML
         let svg = String(decoding: data, as: UTF8.self)
         #expect(svg.hasPrefix("<?xml"))
         // Real text, not glyph outlines: the title and the caution note are there as words.
-        let catalog = try Catalog.load(.pt)
+        let catalog = try Catalog.load(.pt).writingNumbers(NumberStyle.of(.pt))
         for key in ["column.displaced_per_100k", "map.caution"] {
             let escaped = catalog.text(key).replacingOccurrences(of: "&", with: "&amp;")
             #expect(svg.contains(">\(escaped)</text>") || svg.contains(escaped), "\(key) is not text in the SVG")

@@ -76,7 +76,7 @@ import Testing
 
         let (dom, console) = try Self.load(dir.path("report.html"))
         #expect(console.isEmpty, "\(language): the console is not silent:\n\(console.joined(separator: "\n"))")
-        let catalog = try Catalog.load(language)
+        let catalog = try Catalog.load(language).writingNumbers(NumberStyle.of(language))
         for section in ["question", "figures", "maps", "regions", "notes", "provenance"] {
             #expect(dom.contains("<section id=\"\(section)\">"), "\(language): no section \(section)")
             let heading = catalog.text("report.h_\(section)").replacingOccurrences(of: "&", with: "&amp;")
