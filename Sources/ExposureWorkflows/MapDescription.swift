@@ -12,20 +12,23 @@ import Maps
 struct MapDescription {
     let options: MapOptions
     let format: Canvas.Format
-    let source: MapSource
-    let wording: ColumnWording
-    let texts: MapTexts
-    let classification: Classification
-    let colours: [String]
-    let labels: [String]
-    let layer: MapLayer
-    let hatched: Set<String>
-    let threshold: Double
+    /// What was decided before drawing (source, wording, classes, hatching, texts).
+    let prepared: MapMaking.Prepared
     let placement: MapPlacement
     let pixelsPerPoint: Double
     let page: (Double, Double)
-    let backgrounds: [(path: String, kind: String)]
-    let numbers: NumberStyle
+
+    private var source: MapSource { prepared.source }
+    private var wording: ColumnWording { prepared.wording }
+    private var texts: MapTexts { prepared.texts }
+    private var classification: Classification { prepared.classification }
+    private var colours: [String] { prepared.colours }
+    private var labels: [String] { prepared.labels }
+    private var layer: MapLayer { prepared.layer }
+    private var hatched: Set<String> { prepared.hatched }
+    private var threshold: Double { prepared.threshold }
+    private var numbers: NumberStyle { prepared.numbers }
+    private var backgrounds: [(path: String, kind: String)] { prepared.drawnBackgrounds.items }
 
     // The file's shape. Encodable (not JSONSerialization): a national map lists thousands of regions.
     struct File: Encodable {

@@ -135,9 +135,8 @@ public enum MapMaking {
             throw ExposureError("--output must end in .png, .pdf or .svg", path: options.output)
         }
         let prepared = try prepare(options, progress: progress)
-        let (source, wording, texts, classification, colours, labels, layer, hatched, threshold, document, numbers) = (
-            prepared.source, prepared.wording, prepared.texts, prepared.classification, prepared.colours, prepared.labels,
-            prepared.layer, prepared.hatched, prepared.threshold, prepared.document, prepared.numbers)
+        let (source, texts, classification, layer, hatched, document) = (
+            prepared.source, prepared.texts, prepared.classification, prepared.layer, prepared.hatched, prepared.document)
         let mapCRS = layer.crs
         let (pageWidth, pageHeight) = pageSize(options.page, extent: layer.extent, dpi: options.dpi)
         let placement: MapPlacement
@@ -178,10 +177,8 @@ public enum MapMaking {
         }
         progress?(0.9)
 
-        let description = MapDescription(
-            options: options, format: format, source: source, wording: wording, texts: texts, classification: classification,
-            colours: colours, labels: labels, layer: layer, hatched: hatched, threshold: threshold, placement: placement,
-            pixelsPerPoint: pixelsPerPoint, page: (pageWidth, pageHeight), backgrounds: prepared.drawnBackgrounds.items, numbers: numbers)
+        let description = MapDescription(options: options, format: format, prepared: prepared, placement: placement,
+                                         pixelsPerPoint: pixelsPerPoint, page: (pageWidth, pageHeight))
         try outputs.write(options.descriptionPath) { path in try description.json().write(to: URL(fileURLWithPath: path)) }
         progress?(1)
         return MapSummary(field: source.field, title: texts.title, regionCount: layer.regions.count, classCount: classification.classes.count,
