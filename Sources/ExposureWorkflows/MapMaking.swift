@@ -95,9 +95,7 @@ public struct MapOptions: Sendable {
     /// Every file the command reads: the layer and its manifest (a run folder's regions.geojson and
     /// run.json), and the backgrounds.
     public var inputPaths: [String?] {
-        var isFolder: ObjCBool = false
-        let folder = FileManager.default.fileExists(atPath: input, isDirectory: &isFolder) && isFolder.boolValue
-        let own = folder ? [MapSource.runLayer, MapSource.runManifest].map { (input as NSString).appendingPathComponent($0) }
+        let own = MapSource.isRunFolder(input) ? [MapSource.runLayer, MapSource.runManifest].map { (input as NSString).appendingPathComponent($0) }
             : [input, input + ".manifest.json"]
         return own + backgrounds
     }
@@ -160,9 +158,7 @@ public enum MapMaking {
             let wkt = try mapCRS.wkt()
             try outputs.write(options.projectionPath) { path in try wkt.write(toFile: path, atomically: false, encoding: .utf8) }
             try outputs.write(options.auxiliaryPath) { path in
-                let escaped = wkt.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                    .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-                try "<PAMDataset>\n  <SRS dataAxisToSRSAxisMapping=\"1,2\">\(escaped)</SRS>\n</PAMDataset>\n"
+                try "<PAMDataset>\n  <SRS dataAxisToSRSAxisMapping=\"1,2\">\(LayerStyle.xml(wkt))</SRS>\n</PAMDataset>\n"
                     .write(toFile: path, atomically: false, encoding: .utf8)
             }
         case .pdf, .svg:

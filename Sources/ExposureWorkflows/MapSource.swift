@@ -22,6 +22,12 @@ struct MapSource {
     let manifestPath: String?
     let isRun: Bool
 
+    /// Whether INPUT names a folder (read as a `run` output folder) rather than a file.
+    static func isRunFolder(_ path: String) -> Bool {
+        var isFolder: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue
+    }
+
     static let runLayer = "regions.geojson"
     static let runManifest = "run.json"
 

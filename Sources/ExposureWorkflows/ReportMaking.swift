@@ -25,10 +25,7 @@ public struct ReportOptions: Sendable {
             : [input, input + ".manifest.json"]
     }
 
-    var isRunFolder: Bool {
-        var isFolder: ObjCBool = false
-        return FileManager.default.fileExists(atPath: input, isDirectory: &isFolder) && isFolder.boolValue
-    }
+    var isRunFolder: Bool { MapSource.isRunFolder(input) }
 }
 
 public struct ReportSummary: Sendable {
