@@ -10,17 +10,33 @@ public protocol PopulationReader {
 /// What each worker thread opens for itself (GDAL handles are not shared between threads).
 public struct WorkerInputs {
     public var population: any PopulationReader
+    /// One reader per population group raster (people of a group per cell, on the population grid), in the
+    /// engine's group order.
+    public var groups: [any PopulationReader]
     /// One sampler per hazard raster, in the engine's hazard order; all share the engine's classes.
     public var hazards: [HazardSampler]
 
-    public init(population: any PopulationReader, hazards: [HazardSampler]) {
+    public init(population: any PopulationReader, groups: [any PopulationReader] = [], hazards: [HazardSampler]) {
         self.population = population
+        self.groups = groups
         self.hazards = hazards
     }
 
-    public init(population: any PopulationReader, hazard: HazardSampler?) {
-        self.init(population: population, hazards: hazard.map { [$0] } ?? [])
+    public init(population: any PopulationReader, groups: [any PopulationReader] = [], hazard: HazardSampler?) {
+        self.init(population: population, groups: groups, hazards: hazard.map { [$0] } ?? [])
     }
+}
+
+/// The sums of one population layer (the population, or one group's raster) over the pass.
+public struct LayerTotals: Sendable {
+    /// Per hazard, one per region (in the order the regions were given); each carries the layer's population.
+    public let hazardTotals: [[RegionTotals]]
+    /// The layer's people per region.
+    public let populations: [Double]
+    /// The layer's cells with data (not nodata) that lie at least partly inside some region.
+    public let validCellsInRegions: Int
+    /// The layer's cells with a negative count (counted as zero).
+    public let negativeCells: Int
 }
 
 /// The result of a zonal pass.
@@ -38,12 +54,16 @@ public struct ZonalResult: Sendable {
     public let validCellsInRegions: Int
     /// Cells with a negative population count (counted as zero).
     public let negativeCells: Int
+    /// The same sums for each population group raster, in the engine's group order.
+    public let groups: [LayerTotals]
     public let chunkCount: Int
 }
 
 /// One streaming pass over the population grid: chunks of whole blocks are read once, each by one worker,
 /// and every region overlapping a chunk accumulates `coverage x population` (per hazard class, for each
-/// of any number of hazard rasters: coverage is computed once for all of them). Where a finer hazard meets
+/// of any number of hazard rasters, and for any number of population group rasters on the same grid:
+/// coverage is computed once for all of them). Each group is summed exactly as the population is, so a group's
+/// figures are those of an analysis with the group's raster as the population. Where a finer hazard meets
 /// a cell that a region's boundary crosses, the cell's classes are those of the part inside the region
 /// (``SubCellCoverage``), so people at a region's edge are placed exactly under the uniform-within-cell
 /// assumption; cells wholly inside take the cell's shares.
@@ -55,20 +75,32 @@ public struct ZonalEngine: Sendable {
     public let regions: [RegionShape]
     public let classes: HazardClasses?
     public let hazardCount: Int
+    /// How many population group readers each worker brings.
+    public let groupCount: Int
     public let chunks: [GridWindow]
 
     /// - Parameters:
     ///   - hazardCount: how many hazard samplers each worker brings (0 for population only; 1 when
     ///     `classes` is given and this is left out).
+    ///   - groupCount: how many population group readers each worker brings.
     ///   - blockSize: the population raster's native block size; chunks are made of whole blocks, about
-    ///     `targetChunkCells` cells each.
-    public init(grid: Grid, regions: [RegionShape], classes: HazardClasses?, hazardCount: Int? = nil,
-                blockSize: (width: Int, height: Int), targetChunkCells: Int = 1 << 20) {
+    ///     `targetChunkCells` cells each (by default, fewer as groups add layers, so that a worker's buffers
+    ///     stay about the same size).
+    public init(grid: Grid, regions: [RegionShape], classes: HazardClasses?, hazardCount: Int? = nil, groupCount: Int = 0,
+                blockSize: (width: Int, height: Int), targetChunkCells: Int? = nil) {
         self.grid = grid
         self.regions = regions
         self.classes = classes
         self.hazardCount = classes == nil ? 0 : (hazardCount ?? 1)
-        self.chunks = ZonalEngine.makeChunks(grid: grid, regions: regions, blockSize: blockSize, targetCells: targetChunkCells)
+        self.groupCount = groupCount
+        let target = targetChunkCells ?? ZonalEngine.defaultChunkCells(layers: 1 + groupCount)
+        self.chunks = ZonalEngine.makeChunks(grid: grid, regions: regions, blockSize: blockSize, targetCells: target)
+    }
+
+    /// About a million cells for the population alone; with groups, about 16 MB of population layers
+    /// (8 bytes a cell each) per worker, but never under 64 Ki cells.
+    public static func defaultChunkCells(layers: Int) -> Int {
+        layers <= 1 ? 1 << 20 : max(1 << 16, (2 << 20) / layers)
     }
 
     static func makeChunks(grid: Grid, regions: [RegionShape], blockSize: (width: Int, height: Int), targetCells: Int) -> [GridWindow] {
@@ -97,10 +129,17 @@ public struct ZonalEngine: Sendable {
         return chunks
     }
 
+    /// A chunk's sums: per region touched, per layer (the population, then each group), the people and the
+    /// totals per hazard.
     private struct ChunkSums: Sendable {
-        var regions: [(index: Int, population: Double, hazards: [RegionTotals])] = []
-        var validCells = 0
-        var negativeCells = 0
+        var regions: [(index: Int, populations: [Double], hazards: [[RegionTotals]])] = []
+        var validCells: [Int]
+        var negativeCells: [Int]
+
+        init(layers: Int) {
+            validCells = [Int](repeating: 0, count: layers)
+            negativeCells = [Int](repeating: 0, count: layers)
+        }
     }
 
     /// Runs the pass on `threads` threads; `makeInputs` is called once on each thread to open its readers.
@@ -138,21 +177,30 @@ public struct ZonalEngine: Sendable {
         }
         if let error = firstError.withLock({ $0 }) { throw error }
 
+        let layers = 1 + groupCount
         let empty = [RegionTotals](repeating: RegionTotals(classCount: classes?.count ?? 0), count: regions.count)
-        var hazardTotals = [[RegionTotals]](repeating: empty, count: hazardCount)
-        var populations = [Double](repeating: 0, count: regions.count)
-        var valid = 0, negative = 0
+        var hazardTotals = [[[RegionTotals]]](repeating: [[RegionTotals]](repeating: empty, count: hazardCount), count: layers)
+        var populations = [[Double]](repeating: [Double](repeating: 0, count: regions.count), count: layers)
+        var valid = [Int](repeating: 0, count: layers), negative = [Int](repeating: 0, count: layers)
         for sums in results.withLock({ $0 }) {
             guard let sums else { continue }
-            for (index, population, parts) in sums.regions {
-                populations[index] += population
-                for (h, part) in parts.enumerated() { hazardTotals[h][index].add(part) }
+            for (index, layerPopulations, layerParts) in sums.regions {
+                for l in 0..<layers {
+                    populations[l][index] += layerPopulations[l]
+                    for (h, part) in layerParts[l].enumerated() { hazardTotals[l][h][index].add(part) }
+                }
             }
-            valid += sums.validCells
-            negative += sums.negativeCells
+            for l in 0..<layers {
+                valid[l] += sums.validCells[l]
+                negative[l] += sums.negativeCells[l]
+            }
         }
-        return ZonalResult(hazardTotals: hazardTotals, populations: populations, validCellsInRegions: valid,
-                           negativeCells: negative, chunkCount: chunks.count)
+        let groups = (1..<layers).map {
+            LayerTotals(hazardTotals: hazardTotals[$0], populations: populations[$0], validCellsInRegions: valid[$0],
+                        negativeCells: negative[$0])
+        }
+        return ZonalResult(hazardTotals: hazardTotals[0], populations: populations[0], validCellsInRegions: valid[0],
+                           negativeCells: negative[0], groups: groups, chunkCount: chunks.count)
     }
 
     /// Parts of `chunk` of at most `maxCells` cells and about equal sizes (bands of whole rows when a row
@@ -183,37 +231,45 @@ public struct ZonalEngine: Sendable {
     /// A worker's buffers, reused from chunk to chunk.
     private struct ChunkWorker {
         let engine: ZonalEngine
-        var population: [Double] = []
+        /// The chunk's people per cell, per layer: the population, then each group.
+        var layers: [[Double]]
         var hazards: [HazardCells] = []
         /// Per hazard, the class of each part of each cell of the tile, when the hazard is finer.
         var hazardParts: [HazardSubCells] = []
         var fractions: [Double] = []
         var scratch = CoverageScratch()
         var splitter = BoundarySplitter()
-        /// Marks cells already counted as valid in this chunk (a cell may lie in several regions).
-        var counted: [Bool] = []
+        /// Per layer, marks cells already counted as valid in this chunk (a cell may lie in several regions).
+        var counted: [[Bool]]
 
         init(engine: ZonalEngine) {
             self.engine = engine
+            layers = [[Double]](repeating: [], count: 1 + engine.groupCount)
+            counted = [[Bool]](repeating: [], count: 1 + engine.groupCount)
             hazards = [HazardCells](repeating: HazardCells(), count: engine.hazardCount)
             hazardParts = [HazardSubCells](repeating: HazardSubCells(), count: engine.hazardCount)
         }
 
         mutating func process(_ chunk: GridWindow, inputs: inout WorkerInputs) throws -> ChunkSums {
-            if population.count < chunk.cellCount { population = [Double](repeating: 0, count: chunk.cellCount) }
-            try inputs.population.read(chunk, into: &population)
             guard inputs.hazards.count == engine.hazardCount else {
                 throw ExposureError("\(inputs.hazards.count) hazard sampler(s) given for \(engine.hazardCount) hazard(s)")
             }
-            if counted.count < chunk.cellCount { counted = [Bool](repeating: false, count: chunk.cellCount) } else {
-                for i in 0..<chunk.cellCount { counted[i] = false }
+            guard inputs.groups.count == engine.groupCount else {
+                throw ExposureError("\(inputs.groups.count) group reader(s) given for \(engine.groupCount) group(s)")
+            }
+            for l in layers.indices {
+                if layers[l].count < chunk.cellCount { layers[l] = [Double](repeating: 0, count: chunk.cellCount) }
+                try (l == 0 ? inputs.population : inputs.groups[l - 1]).read(chunk, into: &layers[l])
+                if counted[l].count < chunk.cellCount { counted[l] = [Bool](repeating: false, count: chunk.cellCount) } else {
+                    for i in 0..<chunk.cellCount { counted[l][i] = false }
+                }
             }
             // A finer hazard keeps, for the cells regions' boundaries cross, the class of each part of the cell;
             // to bound that memory the chunk is sampled and summed in tiles (the population is read once).
             let fine = inputs.hazards.filter(\.keepsSubCells)
             let tileCells = fine.isEmpty ? Int.max : max(1, fine.map(\.maxCellsPerKeptSample).min()! / fine.count)
             scratch.recordsPieces = !fine.isEmpty
-            var sums = ChunkSums()
+            var sums = ChunkSums(layers: layers.count)
             for tile in ZonalEngine.tiles(of: chunk, maxCells: tileCells) {
                 for h in 0..<engine.hazardCount {
                     try inputs.hazards[h].sample(tile, into: &hazards[h], parts: &hazardParts[h], keepingParts: true)
@@ -223,36 +279,45 @@ public struct ZonalEngine: Sendable {
             return sums
         }
 
-        /// Adds every region's sums over the cells of `tile` (hazards sampled on the tile, population on the chunk).
+        /// Adds every region's sums over the cells of `tile` (hazards sampled on the tile, layers read on the chunk).
         private mutating func sum(_ tile: GridWindow, of chunk: GridWindow, into sums: inout ChunkSums) {
             let classCount = engine.classes?.count ?? 0
             let recording = scratch.recordsPieces
-            var validCells = 0, negativeCells = 0
+            let empty = [RegionTotals](repeating: RegionTotals(classCount: classCount), count: engine.hazardCount)
             for (index, region) in engine.regions.enumerated() {
                 let window = region.cellWindow.intersection(tile)
                 if window.isEmpty { continue }
                 if fractions.count < window.cellCount { fractions = [Double](repeating: 0, count: window.cellCount) }
                 CoverageFraction.compute(region, window: window, into: &fractions, scratch: &scratch)
-                var totals = [RegionTotals](repeating: RegionTotals(classCount: classCount), count: engine.hazardCount)
-                // The per-cell loop is a function of its own that touches only its arguments, so the optimiser keeps
-                // it as tight as before the boundary work below existed (checked with callgrind: a call on the
-                // worker here, or `inout totals` passed to one, cost the loop 10 to 35 % more instructions).
-                let (regionPopulation, touched) = ChunkWorker.accumulate(
-                    window: window, tile: tile, chunk: chunk, fractions: fractions, population: population, counted: &counted,
-                    hazards: hazards, hazardParts: hazardParts, classCount: classCount, totals: &totals,
-                    validCells: &validCells, negativeCells: &negativeCells)
+                var layerPopulations = [Double](repeating: 0, count: layers.count)
+                var layerTotals = [[RegionTotals]](repeating: empty, count: layers.count)
+                var anyTouched = false
+                for l in layers.indices {
+                    var totals = empty
+                    var validCells = 0, negativeCells = 0
+                    // The per-cell loop is a function of its own that touches only its arguments, so the optimiser keeps
+                    // it as tight as before the boundary work below existed (checked with callgrind: a call on the
+                    // worker here, or `inout totals` passed to one, cost the loop 10 to 35 % more instructions).
+                    let (regionPopulation, touched) = ChunkWorker.accumulate(
+                        window: window, tile: tile, chunk: chunk, fractions: fractions, population: layers[l], counted: &counted[l],
+                        hazards: hazards, hazardParts: hazardParts, classCount: classCount, totals: &totals,
+                        validCells: &validCells, negativeCells: &negativeCells)
+                    sums.validCells[l] += validCells
+                    sums.negativeCells[l] += negativeCells
+                    if touched {
+                        anyTouched = true
+                        layerPopulations[l] = regionPopulation
+                        for h in 0..<engine.hazardCount { totals[h].population = regionPopulation }
+                    }
+                    layerTotals[l] = totals
+                }
                 if recording {
-                    let parts = splitter.sums(window: window, tile: tile, chunk: chunk, fractions: fractions, population: population,
+                    let parts = splitter.sums(window: window, tile: tile, chunk: chunk, fractions: fractions, layers: layers,
                                               scratch: &scratch, hazards: hazards, hazardParts: hazardParts, classCount: classCount)
-                    for h in parts.indices { totals[h].add(parts[h]) }
+                    for l in parts.indices { for h in parts[l].indices { layerTotals[l][h].add(parts[l][h]) } }
                 }
-                if touched {
-                    for h in 0..<engine.hazardCount { totals[h].population = regionPopulation }
-                    sums.regions.append((index, regionPopulation, totals))
-                }
+                if anyTouched { sums.regions.append((index, layerPopulations, layerTotals)) }
             }
-            sums.validCells += validCells
-            sums.negativeCells += negativeCells
         }
 
         /// Adds `coverage x count` (by class, for each hazard) over the cells of `window`, but for the parts of
@@ -310,31 +375,37 @@ public struct ZonalEngine: Sendable {
 /// A cell of a coverage window that the region's boundary crosses.
 struct BoundaryCell {
     var windowCell: Int
-    var people: Double
+    /// The cell's index in the chunk's layers.
+    var chunkCell: Int
     var coverage: Double
     /// Its pieces of boundary in ``CoverageScratch/cellPieces``.
     var pieces: Range<Int> = 0..<0
 }
 
 /// Sums by hazard class over the cells a region's boundary crosses, for hazards finer than the population
-/// grid: each cell is split by the hazard's parts (``HazardSubCells``) with ``SubCellCoverage``.
+/// grid: each cell is split by the hazard's parts (``HazardSubCells``) with ``SubCellCoverage``, once for
+/// every layer of people.
 struct BoundarySplitter {
     private var parts = SubCellCoverage()
     private var partSums: [Double] = []
     private var cells: [BoundaryCell] = []
 
-    /// Per hazard, the sums by class of `people x area(region ∩ part)` over the parts of each cell of
-    /// `window` that the region's boundary crosses (`fractions` its coverage, `population` the chunk's,
-    /// `scratch` holding the window's pieces of boundary); hazards without parts get nothing.
-    mutating func sums(window: GridWindow, tile: GridWindow, chunk: GridWindow, fractions: [Double], population: [Double],
+    /// Per layer and hazard, the sums by class of `people x area(region ∩ part)` over the parts of each cell of
+    /// `window` that the region's boundary crosses and where the layer holds people (`fractions` its coverage,
+    /// `layers` the chunk's people, `scratch` holding the window's pieces of boundary); hazards without parts
+    /// get nothing.
+    mutating func sums(window: GridWindow, tile: GridWindow, chunk: GridWindow, fractions: [Double], layers: [[Double]],
                        scratch: inout CoverageScratch, hazards: [HazardCells], hazardParts: [HazardSubCells],
-                       classCount: Int) -> [RegionTotals] {
+                       classCount: Int) -> [[RegionTotals]] {
         cells.removeAll(keepingCapacity: true)
         for r in 0..<window.height {
             let chunkRow = (window.row - chunk.row + r) * chunk.width + (window.column - chunk.column)
             for c in 0..<window.width {
-                let f = fractions[r * window.width + c], people = population[chunkRow + c]
-                if f > 0 && f < 1 && people > 0 { cells.append(BoundaryCell(windowCell: r * window.width + c, people: people, coverage: f)) }
+                let f = fractions[r * window.width + c]
+                guard f > 0 && f < 1 else { continue }
+                if layers.contains(where: { $0[chunkRow + c] > 0 }) {
+                    cells.append(BoundaryCell(windowCell: r * window.width + c, chunkCell: chunkRow + c, coverage: f))
+                }
             }
         }
         if cells.isEmpty { return [] }
@@ -349,7 +420,8 @@ struct BoundarySplitter {
             next = end
         }
         let unknown = classCount + 1
-        var totals = [RegionTotals](repeating: RegionTotals(classCount: classCount), count: hazards.count)
+        var totals = [[RegionTotals]](repeating: [RegionTotals](repeating: RegionTotals(classCount: classCount), count: hazards.count),
+                                      count: layers.count)
         if partSums.count < unknown + 1 { partSums = [Double](repeating: 0, count: unknown + 1) }
         for h in hazards.indices where hazardParts[h].isAvailable {
             let sub = hazardParts[h], shares = hazards[h].shares, codeCount = hazards[h].codeCount
@@ -359,9 +431,13 @@ struct BoundarySplitter {
                 if cell.pieces.isEmpty {
                     // No piece of boundary (only an invalid, self-overlapping region gets here): the cell's shares.
                     let base = (tileRow * tile.width + tileColumn) * codeCount
-                    let weight = cell.coverage * cell.people
-                    for k in 1...classCount { totals[h].exposedByClass[k - 1] += weight * Double(shares[base + k]) }
-                    totals[h].hazardUnknown += weight * Double(shares[base + unknown])
+                    for l in layers.indices {
+                        let people = layers[l][cell.chunkCell]
+                        guard people > 0 else { continue }
+                        let weight = cell.coverage * people
+                        for k in 1...classCount { totals[l][h].exposedByClass[k - 1] += weight * Double(shares[base + k]) }
+                        totals[l][h].hazardUnknown += weight * Double(shares[base + unknown])
+                    }
                     continue
                 }
                 let columns = sub.columnStart[tileColumn]..<sub.columnStart[tileColumn + 1]
@@ -379,8 +455,12 @@ struct BoundarySplitter {
                         partSums[code] += parts.area[j * m + i]
                     }
                 }
-                for k in 1...classCount { totals[h].exposedByClass[k - 1] += cell.people * partSums[k] }
-                totals[h].hazardUnknown += cell.people * partSums[unknown]
+                for l in layers.indices {
+                    let people = layers[l][cell.chunkCell]
+                    guard people > 0 else { continue }
+                    for k in 1...classCount { totals[l][h].exposedByClass[k - 1] += people * partSums[k] }
+                    totals[l][h].hazardUnknown += people * partSums[unknown]
+                }
             }
         }
         return totals
