@@ -16,6 +16,8 @@ public struct ResultColumn: Sendable, Equatable {
         case per100k
         /// A percentage: 4 decimals.
         case percent
+        /// An amount of some item in its unit (litres, kg, kits): 6 decimals.
+        case quantity(unit: String)
     }
 
     public let name: String
@@ -39,6 +41,7 @@ public struct ResultColumn: Sendable, Equatable {
         case .share: "share of the population, 0 to 1"
         case .per100k: "per 100,000 inhabitants"
         case .percent: "%"
+        case .quantity(let unit): unit
         }
     }
 
@@ -51,7 +54,7 @@ public struct ResultColumn: Sendable, Equatable {
         switch kind {
         case .text, .people: 0
         case .share: 3
-        case .per100k, .percent: 1
+        case .per100k, .percent, .quantity: 1
         }
     }
 
@@ -59,7 +62,7 @@ public struct ResultColumn: Sendable, Equatable {
     public var csvDecimals: Int {
         switch kind {
         case .text: 0
-        case .people: 6
+        case .people, .quantity: 6
         case .share: 8
         case .per100k, .percent: 4
         }

@@ -25,6 +25,12 @@ public struct AnalysisOptions: Sendable {
     /// hatched in styles and maps, named in the summary, their exposed read as a lower bound.
     public var unknownThreshold = AnalysisOptions.defaultUnknownThreshold
     public static let defaultUnknownThreshold = 0.05
+    /// Population groups from rasters (`--population-group NAME=RASTER`), summed in the same pass.
+    public var groupRasters: [GroupRasterOption] = []
+    /// Population groups from shares (`--group-ratios FILE`), applied to the figures after the pass.
+    public var groupRatiosPath: String?
+    /// Minimum needs of displaced people (`--needs PROFILE`).
+    public var needsPath: String?
 
     public init(populationPath: String, regionsPath: String, idField: String, threads: Int) {
         self.populationPath = populationPath
@@ -45,6 +51,10 @@ public struct AnalysisResult {
     public let warnings: [String]
     public let seconds: Double
     public let chunkCount: Int
+    /// Population groups, from rasters first (in the order given), then from ratios (in the file's order).
+    public var groups: PopulationGroups = PopulationGroups()
+    /// The needs profile, when `--needs` was given (needs are computed from the figures).
+    public var needs: NeedsProfile?
 
     public var classes: HazardClasses? { options.classes }
 
@@ -58,8 +68,11 @@ public struct AnalysisResult {
 
     /// The same result with its warnings rewritten (e.g. a temporary file's name replaced by the output's).
     public func mappingWarnings(_ transform: (String) -> String) -> AnalysisResult {
-        AnalysisResult(options: options, regions: regions, figures: figures, population: population, hazard: hazard,
-                       samplingMode: samplingMode, warnings: warnings.map(transform), seconds: seconds, chunkCount: chunkCount)
+        var result = AnalysisResult(options: options, regions: regions, figures: figures, population: population, hazard: hazard,
+                                    samplingMode: samplingMode, warnings: warnings.map(transform), seconds: seconds, chunkCount: chunkCount)
+        result.groups = groups
+        result.needs = needs
+        return result
     }
 }
 
@@ -103,14 +116,21 @@ public enum ExposureAnalysis {
             plan = try HazardPlan(hazard: input, classes: classes, population: population.grid, populationCRS: populationCRS,
                                   populationWKT: population.crsWKT)
         }
+        // Groups and needs are checked before the pass: a mistake in them should not cost a national pass.
+        let groupPlan = try GroupPlan(rasters: options.groupRasters, ratiosPath: options.groupRatiosPath, needsPath: options.needsPath,
+                                      hasHazard: plan != nil, assumeCRS: options.assumeCRS, population: population)
+        warnings += groupPlan.warnings
 
-        let engine = ZonalEngine(grid: population.grid, regions: shapes, classes: plan?.classes, blockSize: population.blockSize)
+        let engine = ZonalEngine(grid: population.grid, regions: shapes, classes: plan?.classes, groupCount: groupPlan.rasters.count,
+                                 blockSize: population.blockSize)
         let hazardPlan = plan
         let nanCount = UndeclaredNaNCount()
         let result = try GDALEnvironment.withCacheSize(bytes: streamingCacheBytes) { try engine.run(
             threads: options.threads,
             makeInputs: {
-                WorkerInputs(population: try GDALPopulationReader(population, nanCount: nanCount), hazard: try hazardPlan?.makeSampler())
+                WorkerInputs(population: try GDALPopulationReader(population, nanCount: nanCount),
+                             groups: try groupPlan.readers(),
+                             hazard: try hazardPlan?.makeSampler())
             },
             progress: { done, total in progress?(Double(done) / Double(max(total, 1))) }) }
 
@@ -124,9 +144,15 @@ public enum ExposureAnalysis {
         }
         let figures = result.totals.map { RegionFigures(totals: $0, classes: plan?.classes) }
         if let plan { warnings += plan.warnings(totals: result.totals) }
-        return AnalysisResult(options: options, regions: regions, figures: figures, population: population, hazard: plan?.input,
-                              samplingMode: plan?.mode, warnings: warnings, seconds: Date().timeIntervalSince(start),
-                              chunkCount: result.chunkCount)
+        warnings += groupPlan.passWarnings(result, populations: result.populations, regionIDs: regions.ids)
+        let groups = try groupPlan.figures(result, hazard: plan == nil ? nil : 0, range: regions.ids.indices, figures: figures,
+                                           classes: plan?.classes, regionIDs: regions.ids)
+        var analysis = AnalysisResult(options: options, regions: regions, figures: figures, population: population, hazard: plan?.input,
+                                      samplingMode: plan?.mode, warnings: warnings, seconds: Date().timeIntervalSince(start),
+                                      chunkCount: result.chunkCount)
+        analysis.groups = groups
+        analysis.needs = groupPlan.needs
+        return analysis
     }
 
     /// Each block is read once, so a large block cache only costs memory: 64 MB during a pass, unless

@@ -53,6 +53,11 @@ struct Manifest: Encodable {
 
     let style: Style?
 
+    /// Population groups: where each group's people come from, and its totals.
+    let populationGroups: [GroupEntry]?
+    let groupRatios: RatiosEntry?
+    let needs: NeedsEntry?
+
     init(_ result: AnalysisResult, outputs: [String], commandLine: [String], style: LayerStyle? = nil) throws {
         self.style = style.map { s in
             Style(headlineColumn: s.headline.name, classes: s.classLabels, colours: s.colours, unknownThreshold: s.unknownThreshold,
@@ -71,7 +76,20 @@ struct Manifest: Encodable {
             role: "regions", path: result.regions.path, crs: result.regions.spatialReference.name,
             epsg: result.regions.spatialReference.epsgCode, details: regionDetails))
         if let hazard = result.hazard { inputs.append(try InputFingerprint.raster(hazard, role: "hazard")) }
+        for group in result.groups.groups {
+            if case .raster(let raster) = group.source {
+                inputs.append(try InputFingerprint.raster(raster.input, role: "population group '\(group.name)'"))
+            }
+        }
+        if let ratios = result.groups.ratios { inputs.append(try Input(role: "group ratios", path: ratios.path, crs: "", epsg: nil, details: [:])) }
+        if let needs = result.needs { inputs.append(try Input(role: "needs profile", path: needs.path, crs: "", epsg: nil, details: [:])) }
         self.inputs = inputs
+        populationGroups = result.groups.isEmpty ? nil : result.groups.groups.map { GroupEntry($0, hazard: result.hazard != nil) }
+        groupRatios = result.groups.ratios.map { RatiosEntry($0, regionIDs: result.regions.ids) }
+        self.needs = result.needs.map { needs in
+            NeedsEntry(needs, totals: NeedsAmounts.amounts(needs, displaced: result.figures.map(\.displaced), groups: result.groups)
+                .map { $0.reduce(0, +) })
+        }
         self.outputs = outputs
         let classes = result.hazard == nil ? nil : result.classes
         preset = classes?.preset
@@ -90,6 +108,87 @@ struct Manifest: Encodable {
         self.columns = Dictionary(uniqueKeysWithValues: ResultTable.columns(of: result).map { ($0.name, $0.meaning) })
         warnings = result.warnings
         seconds = (result.seconds * 1000).rounded() / 1000
+    }
+
+    struct GroupEntry: Encodable {
+        let name: String
+        /// "raster" (summed in the pass) or "ratio" (a share of each region's figures).
+        let source: String
+        let path: String
+        /// How a raster on another grid was brought onto the population grid.
+        let alignment: String?
+        let population: Double
+        let exposed: Double?
+        let displaced: Double?
+
+        init(_ group: GroupFigures, hazard: Bool) {
+            name = group.name
+            switch group.source {
+            case .raster(let raster):
+                source = "raster"
+                path = raster.input.path
+                alignment = raster.alignment
+            case .ratio(let ratios, _):
+                source = "ratio"
+                path = ratios.path
+                alignment = nil
+            }
+            population = group.figures.reduce(0) { $0 + $1.population }
+            exposed = hazard ? group.figures.reduce(0) { $0 + $1.exposed } : nil
+            displaced = hazard ? group.figures.reduce(0) { $0 + $1.displaced } : nil
+        }
+    }
+
+    /// The ratios used, every one of them: no share is ever assumed.
+    struct RatiosEntry: Encodable {
+        let path: String
+        let name: String?
+        let source: String?
+        let generic: Bool
+        let groups: [String]
+        let national: [String: Double]?
+        /// The regions that had no row of their own and took the national shares.
+        let regionsUsingNational: [String]
+        let byRegion: [String: [String: Double]]
+
+        init(_ ratios: GroupRatios, regionIDs: [String]) {
+            path = ratios.path
+            name = ratios.name
+            source = ratios.source
+            generic = ratios.isGeneric
+            groups = ratios.groups
+            national = ratios.national
+            regionsUsingNational = ratios.regionsUsingNational(regionIDs: regionIDs)
+            let ids = Set(regionIDs)
+            byRegion = ratios.byRegion.filter { ids.contains($0.key) }
+        }
+    }
+
+    struct NeedsEntry: Encodable {
+        struct Item: Encodable {
+            let id: String
+            let name: String
+            let unit: String
+            let amountPerDisplacedPerson: Double
+            let frequency: String
+            let group: String?
+            let total: Double
+        }
+
+        let path: String
+        let name: String
+        let source: String
+        let items: [Item]
+
+        init(_ needs: NeedsProfile, totals: [Double]) {
+            path = needs.path
+            name = needs.name
+            source = needs.source
+            items = zip(needs.items, totals).map {
+                Item(id: $0.id, name: $0.name, unit: $0.unit, amountPerDisplacedPerson: $0.amount, frequency: $0.frequency.rawValue,
+                     group: $0.group, total: $1)
+            }
+        }
     }
 
     static func classEntries(_ c: HazardClasses) -> [ClassEntry] {

@@ -32,3 +32,13 @@ public enum Utilities {
         return Dataset(handle: result, path: destination.isEmpty ? "\(source.path) (\(processing))" : destination, sources: [source])
     }
 }
+
+/// Files in GDAL's memory file system (`/vsimem/...`): visible to every GDAL handle of the process, gone
+/// once removed.
+public enum MemoryFiles {
+    /// Removes a `/vsimem/` file; a missing one is not an error, and other paths are left alone.
+    public static func remove(_ path: String) {
+        guard path.hasPrefix("/vsimem/") else { return }
+        _ = VSIUnlink(path)
+    }
+}

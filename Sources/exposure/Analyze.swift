@@ -31,6 +31,13 @@ extension Exposure {
                   exposure analyze --population pop.tif --regions admin.gpkg \\
                       --layer municipios --region-id ID --hazard surge.tif \\
                       --classes 0.5,1,2 --rates 0,0.1,0.5 --csv out.csv
+                  exposure analyze --population sample-rasters/population.tif \\
+                      --regions sample-rasters/municipalities.geojson --region-id code \\
+                      --hazard sample-rasters/flood_baseline_rp100.tif --preset flood-depth \\
+                      --population-group female=sample-rasters/population_female.tif \\
+                      --population-group age_0_4=sample-rasters/population_age_0_4.tif \\
+                      --group-ratios examples/groups/generic-ratios.yaml \\
+                      --needs examples/needs/sphere.yaml --csv out/groups.csv
                 """)
 
         @Option(help: "Population raster: people per cell (any GDAL raster).")
@@ -75,12 +82,15 @@ extension Exposure {
         @Option(help: "CSV output, one row per region.")
         var csv: String?
 
+        @OptionGroup(title: "Population groups and needs") var groups: GroupOptions
+
         @OptionGroup var pass: PassOptions
 
         @OptionGroup var common: CommonOptions
 
         func validate() throws {
             if output == nil && csv == nil { throw ValidationError("give --output and/or --csv") }
+            if groups.needs != nil && hazard == nil { throw ValidationError("--needs is per displaced person and needs --hazard") }
             if hazard == nil && (classes != nil || rates != nil || preset != nil) {
                 throw ValidationError("--classes, --rates and --preset need --hazard")
             }
@@ -104,9 +114,10 @@ extension Exposure {
             options.assumeCRS = assumeCrs
             options.classes = try parseClasses()
             options.unknownThreshold = pass.unknownThreshold
+            try groups.apply(to: &options)
             let progress = TerminalProgress(label: "analyze", quiet: common.quiet)
             let (result, written) = try OutputSet.producing(
-                inputs: [population, regions, hazard],
+                inputs: [population, regions, hazard] + groups.inputs,
                 declare: { try ResultWriter.declare(vector: output, csv: csv, in: $0) },
                 work: { outputs in
                     let result = try ExposureAnalysis.run(options, progress: progress.report)

@@ -115,6 +115,8 @@ extension Exposure {
 
         @OptionGroup var people: ExposureStepOptions
 
+        @OptionGroup(title: "Population groups and needs (with the exposure step)") var groups: GroupOptions
+
         @OptionGroup var pass: PassOptions
 
         @OptionGroup var common: CommonOptions
@@ -132,6 +134,9 @@ extension Exposure {
             if !waterDb.isFinite { throw ValidationError("--water-db must be a number of decibels (got \(waterDb))") }
             try InputPolicy.band(sarBand, option: "--sar-band")
             try InputPolicy.crs(assumeCrs, option: "--assume-crs")
+            if !people.isRequested && (!groups.populationGroups.isEmpty || groups.groupRatios != nil || groups.needs != nil) {
+                throw ValidationError("--population-group, --group-ratios and --needs belong to the exposure step: give --population, --regions and --region-id too")
+            }
         }
 
         func run() throws {
@@ -156,7 +161,7 @@ extension Exposure {
 
             let people = self.people
             let (report, result, written) = try OutputSet.producing(
-                inputs: [before, after, dem, people.population, people.regions],
+                inputs: [before, after, dem, people.population, people.regions] + groups.inputs,
                 declare: { outputs in
                     try outputs.addRaster(output, role: "--output")
                     if people.isRequested {
@@ -177,6 +182,7 @@ extension Exposure {
                     analysis.classes = try HazardPreset.named("flood-extent").classes
                     analysis.assumeCRS = assumeCrs
                     analysis.unknownThreshold = pass.unknownThreshold
+                    try groups.apply(to: &analysis)
                     let bar = TerminalProgress(label: "people", quiet: common.quiet)
                     let result = try ExposureAnalysis.run(analysis, progress: bar.report)
                         .mappingWarnings(outputs.publicText)
