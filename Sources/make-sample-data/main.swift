@@ -1,8 +1,10 @@
-// Generates sample-rasters/: a fictional river basin ("Río Verde") with a population grid, municipalities,
-// flood depths by return period for two climate scenarios, a DEM, and before/after optical and SAR scenes of
-// a flood. Deterministic: the same bytes on every run (a seeded generator; no timestamps in the files).
+// Generates sample-rasters/: a fictional river basin ("Río Verde") with a population grid and grids of its
+// groups (women, men, children under 5, people 65 and over), municipalities, flood depths by return period
+// for two climate scenarios, a DEM, and before/after optical and SAR scenes of a flood. Deterministic: the
+// same bytes on every run (a seeded generator; no timestamps in the files).
 //
 //   swift run -c release make-sample-data sample-rasters
+//   make-sample-data bench FOLDER [SIZE] | bench-groups FOLDER | map-bench PATH    (the cases of scripts/bench)
 import ExposureCore
 import Foundation
 import GDALSwift
@@ -11,6 +13,11 @@ if CommandLine.arguments.count > 1 && CommandLine.arguments[1] == "bench" {
     let folder = CommandLine.arguments.count > 2 ? CommandLine.arguments[2] : "bench-data"
     let size = CommandLine.arguments.count > 3 ? Int(CommandLine.arguments[3]) ?? 6000 : 6000
     try BenchCase.write(folder: folder, size: size)
+    exit(0)
+}
+if CommandLine.arguments.count > 2 && CommandLine.arguments[1] == "bench-groups" {
+    // The 36 age-sex rasters of FOLDER/population.tif (written by `bench` first), in FOLDER/groups/.
+    try BenchCase.writeGroups(folder: CommandLine.arguments[2])
     exit(0)
 }
 if CommandLine.arguments.count > 2 && CommandLine.arguments[1] == "map-bench" {
@@ -70,13 +77,19 @@ let towns: [(lon: Double, lat: Double, peak: Double)] = [
 
 var random = SeededGenerator(seed: 20261124)
 
-/// People per cell: a rural background, towns along the river, multiplicative noise.
-@MainActor func population(lon: Double, lat: Double) -> Double {
+/// People per cell before the noise: a rural background of 1.5 and towns along the river.
+@MainActor func settlementDensity(lon: Double, lat: Double) -> Double {
     var density = 1.5
     for town in towns {
         let dx = (lon - town.lon) * 110.6 * cos(lat * .pi / 180), dy = (lat - town.lat) * 110.6
         density += town.peak * exp(-(dx * dx + dy * dy) / (2 * 1.1 * 1.1))
     }
+    return density
+}
+
+/// People per cell: a rural background, towns along the river, multiplicative noise.
+@MainActor func population(lon: Double, lat: Double) -> Double {
+    var density = settlementDensity(lon: lon, lat: lat)
     // People live near the river but not in it.
     let d = riverDistance(lon: lon, lat: lat)
     if d < 0.08 { density *= 0.1 }
@@ -144,6 +157,36 @@ for row in 0..<populationGrid.height {
 }
 try writeRaster("population.tif", grid: populationGrid, crs: wgs84, bands: [people], type: .float32, noData: populationNoData,
                 descriptions: ["people per cell"], unit: "people")
+
+// Population groups on exactly the population's grid: shares that vary smoothly in space and with how urban a
+// place is (0 in the countryside, near 1 in a town centre), deterministic functions (no random draws, so the
+// files after these keep their bytes). Women: 49-53 % (more in towns); children under 5: 8-12 % (more in the
+// countryside); people 65 and over: 5-10 % (more in towns). Men are the population minus the women, so the
+// two add up to the population cell by cell.
+@MainActor func groupShares(lon: Double, lat: Double) -> (female: Double, under5: Double, over65: Double) {
+    let urban = 1 - exp(-(settlementDensity(lon: lon, lat: lat) - 1.5) / 20)
+    let wave = 0.5 + 0.5 * sin(lon * 23 + 1) * cos(lat * 31)
+    return (0.49 + 0.03 * urban + 0.01 * wave, 0.12 - 0.03 * urban - 0.01 * wave, 0.05 + 0.04 * urban + 0.01 * wave)
+}
+var female = [Float](repeating: Float(populationNoData), count: populationGrid.cellCount)
+var male = female, under5 = female, over65 = female
+for row in 0..<populationGrid.height {
+    for column in 0..<populationGrid.width {
+        let i = row * populationGrid.width + column
+        guard people[i] != Float(populationNoData) else { continue }
+        let c = populationGrid.cellCentre(column: column, row: row)
+        let shares = groupShares(lon: c.x, lat: c.y), p = Double(people[i])
+        female[i] = Float(p * shares.female)
+        male[i] = Float(p - Double(female[i]))
+        under5[i] = Float(p * shares.under5)
+        over65[i] = Float(p * shares.over65)
+    }
+}
+for (name, values, description) in [("female", female, "women per cell"), ("male", male, "men per cell"),
+                                    ("age_0_4", under5, "children under 5 per cell"), ("age_65_plus", over65, "people 65 and over per cell")] {
+    try writeRaster("population_\(name).tif", grid: populationGrid, crs: wgs84, bands: [values], type: .float32,
+                    noData: populationNoData, descriptions: [description], unit: "people")
+}
 
 // Municipalities: a 4 x 3 mesh of jittered nodes, edges wiggled identically for both neighbours, so the
 // municipalities tile the population grid's extent exactly.
