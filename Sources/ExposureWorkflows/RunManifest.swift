@@ -56,9 +56,29 @@ struct RunManifest: Encodable {
     let incompleteRegions: [String: [String]]
     let warnings: [String]
     let timingsSeconds: [String: Double]
+    /// Population groups: each group's source (a raster with its checksum, or a ratio file), and the ratios
+    /// and needs profile used.
+    let populationGroups: [Group]?
+    let groupRatios: Manifest.RatiosEntry?
+    let needs: Needs?
+
+    struct Group: Encodable {
+        let name: String
+        let source: String
+        let input: Manifest.Input?
+        let alignment: String?
+        /// Over the first region set.
+        let population: Double
+    }
+
+    struct Needs: Encodable {
+        let profile: Manifest.NeedsEntry
+        let returnPeriod: Double
+        let computedAs: String
+    }
 
     static func write(file: ScenarioFile, population: RasterInput, census: CensusGridReport?, sets: [ScenarioRun.RegionSetResult],
-                      layers: [ScenarioRun.HazardLayer], totals: [(scenario: String, population: Double, aae: Double, aad: Double, pmd: [Double])],
+                      layers: [ScenarioRun.HazardLayer], groups: GroupPlan, totals: [(scenario: String, population: Double, aae: Double, aad: Double, pmd: [Double])],
                       outputs: [String], columns: [String: [ResultColumn]], unknownThreshold: Double,
                       incompleteRegions: [(set: String, regions: [String])],
                       warnings: [String], timings: [String: Double], commandLine: [String], to path: String,
@@ -100,7 +120,32 @@ struct RunManifest: Encodable {
             columns: columns.mapValues { Dictionary(uniqueKeysWithValues: $0.map { ($0.name, $0.description) }) },
             unknownThreshold: unknownThreshold,
             incompleteRegions: Dictionary(incompleteRegions.map { ($0.set, $0.regions) }, uniquingKeysWith: { a, _ in a }),
-            warnings: warnings, timingsSeconds: timings)
+            warnings: warnings, timingsSeconds: timings,
+            populationGroups: try sets.first.flatMap { set -> [Group]? in
+                if set.groups.isEmpty { return nil }
+                return try set.groups.map { series in
+                    let raster = groups.rasters.first { $0.name == series.name }
+                    return Group(name: series.name, source: raster == nil ? "ratio" : "raster",
+                                 input: try raster.map { try InputFingerprint.raster($0.input, role: "population group '\($0.name)'") },
+                                 alignment: raster?.alignment, population: series.populations.reduce(0, +))
+                }
+            },
+            groupRatios: groups.ratios.map { Manifest.RatiosEntry($0, regionIDs: sets.flatMap(\.regions.ids)) },
+            needs: try groups.needs.map { profile in
+                let set = sets[0]
+                let totals = try profile.items.map { item -> Double in
+                    let years = file.needs!.returnPeriod
+                    guard let s = file.scenarios.firstIndex(where: { $0.returnPeriods.years.contains(years) }) else { return 0 }
+                    let p = file.scenarios[s].returnPeriods.years.firstIndex(of: years)!
+                    guard let group = item.group else { return set.figures[s][p].reduce(0) { $0 + $1.displaced } * item.amount }
+                    guard let series = set.groups.first(where: { $0.name == group }) else {
+                        throw ExposureError("the needs item '\(item.id)' is for the group '\(group)', which the run does not have", path: profile.path)
+                    }
+                    return series.displaced[s][p].reduce(0, +) * item.amount
+                }
+                return Needs(profile: Manifest.NeedsEntry(profile, totals: totals), returnPeriod: file.needs!.returnPeriod,
+                             computedAs: "amount per displaced person x displaced people (or displaced people of the item's group) at the \(formatYears(file.needs!.returnPeriod))-year return period; item totals are for the first scenario with that return period, over the first region set")
+            })
         try ResultWriter.writeJSON(manifest, to: path, outputs: outputSet)
     }
 }

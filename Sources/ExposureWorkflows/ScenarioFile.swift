@@ -82,16 +82,30 @@ public struct ScenarioFile: Sendable {
         }
     }
 
+    /// `needs:` minimum needs of the displaced, at one return period's displacement (PMD).
+    public struct Needs: Sendable {
+        public var profile: String
+        public var returnPeriod: Double
+        public var line: Int
+    }
+
     public let path: String
     public var name: String
     public var assumeCRS: String?
     public var population: Population
+    /// `population.groups`: group rasters summed in the same pass.
+    public var groupRasters: [GroupRasterOption] = []
+    /// `population.ratios`: a file of group shares.
+    public var groupRatios: String?
+    public var needs: Needs?
     public var regions: [Regions]
     public var classes: HazardClasses
     public var hazardBand: Int
     public var scenarios: [Scenario]
     /// Values that are allowed but look like mistakes (e.g. a sea level of 500 m), naming file and line.
     public var warnings: [String] = []
+
+    static let populationKeys = ["raster", "band", "census", "groups", "ratios"]
 
     /// Scenario files are a page of text; anything far larger is not one.
     static let maxBytes = 1 << 20
@@ -252,10 +266,12 @@ public struct ScenarioFile: Sendable {
         }
 
         func file(_ root: Node) throws -> ScenarioFile {
-            let top = try mapping(root, "the scenario file", allowed: ["name", "assume_crs", "population", "regions", "hazard", "scenarios"])
+            let top = try mapping(root, "the scenario file", allowed: ["name", "assume_crs", "population", "regions", "hazard", "scenarios", "needs"])
             let name = try value(top, "name").map { try string($0, "name") } ?? (path as NSString).lastPathComponent
             let assumeCRS = try value(top, "assume_crs").map { try crs($0, "assume_crs") }
-            let population = try self.population(try required(top, "population", in: "the scenario file", at: root))
+            let populationNode = try required(top, "population", in: "the scenario file", at: root)
+            let population = try self.population(populationNode)
+            let (groupRasters, groupRatios) = try groups(populationNode)
             let regionsNode = try required(top, "regions", in: "the scenario file", at: root)
             let regions: [Regions]
             if let list = regionsNode.sequence {
@@ -281,6 +297,18 @@ public struct ScenarioFile: Sendable {
             }
             var file = ScenarioFile(path: path, name: name, assumeCRS: assumeCRS, population: population, regions: regions,
                                     classes: classes, hazardBand: band, scenarios: scenarios)
+            file.groupRasters = groupRasters
+            file.groupRatios = groupRatios
+            if let needsNode = value(top, "needs") {
+                let n = try mapping(needsNode, "needs", allowed: ["profile", "return_period"])
+                let profile = try self.file(try required(n, "profile", in: "needs", at: needsNode), "needs profile")
+                let periodNode = try required(n, "return_period", in: "needs (the return period whose displacement, PMD, the needs are for)", at: needsNode)
+                let years = try number(periodNode, "return_period")
+                guard scenarios.contains(where: { $0.returnPeriods.years.contains(years) }) else {
+                    throw fail(periodNode, "needs: no scenario has the return period \(formatYears(years)) (their return periods: \(ScenarioRun.allReturnPeriods(scenarios).map(formatYears).joined(separator: ", ")))")
+                }
+                file.needs = Needs(profile: profile, returnPeriod: years, line: needsNode.mark?.line ?? 0)
+            }
             for scenario in scenarios {
                 guard case .inundation(let spec) = scenario.source else { continue }
                 for level in [spec.seaLevel] + spec.surge.map({ spec.seaLevel + $0 }) where abs(level) > 100 {
@@ -291,8 +319,37 @@ public struct ScenarioFile: Sendable {
             return file
         }
 
+        /// `population.groups` (name: raster, or name: {raster, band}) and `population.ratios`.
+        func groups(_ node: Node) throws -> ([GroupRasterOption], String?) {
+            let entries = try mapping(node, "population", allowed: ScenarioFile.populationKeys)
+            let ratios = try value(entries, "ratios").map { try file($0, "group ratios") }
+            guard let groupsNode = value(entries, "groups") else { return ([], ratios) }
+            guard let list = groupsNode.mapping, !list.isEmpty else {
+                throw fail(groupsNode, "population.groups must map group names to rasters, e.g. female: population_female.tif")
+            }
+            var groups: [GroupRasterOption] = []
+            for (key, value) in list {
+                let name = try string(key, "a group name")
+                do {
+                    try GroupRaster.checkName(name, what: "population.groups")
+                } catch let error as ExposureError {
+                    throw fail(key, error.message)
+                }
+                if groups.contains(where: { $0.name == name }) { throw fail(key, "the group '\(name)' is given twice") }
+                if value.mapping != nil {
+                    let g = try mapping(value, "group '\(name)'", allowed: ["raster", "band"])
+                    groups.append(GroupRasterOption(
+                        name: name, path: try file(try required(g, "raster", in: "group '\(name)'", at: value), "raster of group '\(name)'"),
+                        band: try self.value(g, "band").map { try integer($0, "band", in: 1...65_535) } ?? 1))
+                } else {
+                    groups.append(GroupRasterOption(name: name, path: try file(value, "raster of group '\(name)'")))
+                }
+            }
+            return (groups, ratios)
+        }
+
         func population(_ node: Node) throws -> Population {
-            let entries = try mapping(node, "population", allowed: ["raster", "band", "census"])
+            let entries = try mapping(node, "population", allowed: ScenarioFile.populationKeys)
             if let raster = value(entries, "raster") {
                 if value(entries, "census") != nil { throw fail(node, "population takes either 'raster' or 'census', not both") }
                 let band = try value(entries, "band").map { try integer($0, "band", in: 1...65_535) } ?? 1
@@ -416,7 +473,9 @@ enum YAMLSafety {
 
     static func check(_ text: String, path: String) throws {
         var depth = 0
-        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // Split on scalars: Swift reads "\r\n" as one Character, so splitting a CRLF text on "\n" finds one line.
+        let lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { String(String.UnicodeScalarView($0)) }
+        for (number, line) in lines.enumerated() {
             let characters = Array(line.unicodeScalars)
             let indentation = characters.prefix { $0 == " " || $0 == "\t" }.count
             if indentation > maxIndentation {

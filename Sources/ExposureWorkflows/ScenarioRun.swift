@@ -24,6 +24,19 @@ public enum ScenarioRun {
         public let regions: RegionSet
         public let populations: [Double]
         public let figures: [[[RegionFigures]]]
+        /// Population groups (rasters first, then ratios), with their figures by scenario and return period.
+        public var groups: [GroupSeries] = []
+    }
+
+    /// One population group's people per region, and its exposed and displaced people [scenario][period][region]
+    /// (two numbers where a full RegionFigures would be many: runs may have dozens of groups and hazards).
+    public struct GroupSeries: Sendable {
+        public let name: String
+        /// Where its people come from, for column meanings.
+        public let origin: String
+        public let populations: [Double]
+        public let exposed: [[[Double]]]
+        public let displaced: [[[Double]]]
     }
 
     public struct Report {
@@ -48,6 +61,7 @@ public enum ScenarioRun {
         case .raster(let path, _): paths.append(path)
         case .census(let census): paths += [census.file] + [census.like, census.mask].compactMap { $0 }
         }
+        paths += file.groupRasters.map(\.path) + [file.groupRatios, file.needs?.profile].compactMap { $0 }
         paths += file.regions.map(\.file)
         for scenario in file.scenarios {
             switch scenario.source {
@@ -108,11 +122,12 @@ public enum ScenarioRun {
         let (population, census) = try run.population()
         let sets = try run.regionSets(on: population)
         let layers = try run.hazards(on: population)
-        let result = try run.pass(population: population, sets: sets, layers: layers, threads: threads, progress: progress)
-        let results = run.figures(result, sets: sets, layers: layers)
-        let (written, incomplete) = try run.write(results, layers: layers, unknownThreshold: unknownThreshold)
+        let groupPlan = try run.groups(on: population)
+        let result = try run.pass(population: population, sets: sets, layers: layers, groups: groupPlan, threads: threads, progress: progress)
+        let results = try run.figures(result, sets: sets, layers: layers, groups: groupPlan)
+        let (written, incomplete) = try run.write(results, layers: layers, needs: groupPlan.needs, unknownThreshold: unknownThreshold)
         let totals = totalsOfFirstSet(results, file: file)
-        try run.writeManifest(population: population, census: census, sets: results, layers: layers, totals: totals,
+        try run.writeManifest(population: population, census: census, sets: results, layers: layers, groups: groupPlan, totals: totals,
                               written: written, incomplete: incomplete, unknownThreshold: unknownThreshold, commandLine: commandLine)
         return Report(file: file, outputDirectory: outputDirectory, sets: results, outputs: written + [run.layout.manifest],
                       warnings: run.warnings, seconds: Date().timeIntervalSince(run.start), totals: totals,
@@ -213,23 +228,32 @@ public enum ScenarioRun {
             return layers
         }
 
-        /// One pass: every hazard raster read once, coverage computed once for all of them.
+        /// The population groups and needs of the file, checked before the pass.
+        mutating func groups(on population: RasterInput) throws -> GroupPlan {
+            let plan = try GroupPlan(rasters: file.groupRasters, ratiosPath: file.groupRatios, needsPath: file.needs?.profile,
+                                     hasHazard: true, assumeCRS: file.assumeCRS, population: population)
+            warnings += plan.warnings
+            return plan
+        }
+
+        /// One pass: every hazard raster read once, coverage computed once for all of them (and for every group).
         mutating func pass(population: RasterInput, sets: [(spec: ScenarioFile.Regions, regions: RegionSet)], layers: [HazardLayer],
-                           threads: Int, progress: ProgressReport?) throws -> ZonalResult {
+                           groups: GroupPlan, threads: Int, progress: ProgressReport?) throws -> ZonalResult {
             let shapes = sets.flatMap { $0.regions.polygons.map { RegionShape(polygons: $0, grid: population.grid) } }
             if shapes.isEmpty || shapes.allSatisfy({ $0.cellWindow.isEmpty }) {
                 throw ExposureError("no region overlaps the population grid", path: file.regions[0].file)
             }
             let passStart = Date()
             let engine = ZonalEngine(grid: population.grid, regions: shapes, classes: file.classes, hazardCount: layers.count,
-                                     blockSize: population.blockSize,
-                                     targetChunkCells: max(1 << 16, (1 << 20) / max(1, layers.count / 2)))
+                                     groupCount: groups.rasters.count, blockSize: population.blockSize,
+                                     targetChunkCells: min(ZonalEngine.defaultChunkCells(layers: 1 + groups.rasters.count),
+                                                           max(1 << 16, (1 << 20) / max(1, layers.count / 2))))
             let plans = layers.map(\.plan)
             let nanCount = UndeclaredNaNCount()
             let result = try GDALEnvironment.withCacheSize(bytes: ExposureAnalysis.streamingCacheBytes) { try engine.run(
                 threads: threads,
                 makeInputs: {
-                    WorkerInputs(population: try GDALPopulationReader(population, nanCount: nanCount),
+                    WorkerInputs(population: try GDALPopulationReader(population, nanCount: nanCount), groups: try groups.readers(),
                                  hazards: try plans.map { try $0.makeSampler() })
                 },
                 progress: { done, total in progress?(Double(done) / Double(max(total, 1))) }) }
@@ -241,11 +265,13 @@ public enum ScenarioRun {
                 throw ExposureError("the population raster has no data (only nodata) inside the regions", path: outputs.publicText(population.path))
             }
             warnings += HazardPlan.unknownWarnings(plans, totals: result.hazardTotals)
+            warnings += groups.passWarnings(result, populations: result.populations, regionIDs: sets.flatMap(\.regions.ids))
             return result
         }
 
         /// Figures per region set, scenario, return period and region.
-        func figures(_ result: ZonalResult, sets: [(spec: ScenarioFile.Regions, regions: RegionSet)], layers: [HazardLayer]) -> [RegionSetResult] {
+        func figures(_ result: ZonalResult, sets: [(spec: ScenarioFile.Regions, regions: RegionSet)], layers: [HazardLayer],
+                     groups: GroupPlan) throws -> [RegionSetResult] {
             var results: [RegionSetResult] = []
             var offset = 0
             for (spec, regions) in sets {
@@ -254,15 +280,46 @@ public enum ScenarioRun {
                 for (h, layer) in layers.enumerated() {
                     figures[layer.scenario][layer.period] = range.map { RegionFigures(totals: result.hazardTotals[h][$0], classes: file.classes) }
                 }
-                results.append(RegionSetResult(label: spec.label, regions: regions, populations: Array(result.populations[range]), figures: figures))
+                var set = RegionSetResult(label: spec.label, regions: regions, populations: Array(result.populations[range]), figures: figures)
+                set.groups = try groupSeries(result, range: range, set: set, layers: layers, groups: groups)
+                results.append(set)
                 offset += regions.count
             }
             return results
         }
 
+        /// Each group's figures over one region set: summed by the pass (rasters) or shares of the set's (ratios).
+        func groupSeries(_ result: ZonalResult, range: Range<Int>, set: RegionSetResult, layers: [HazardLayer],
+                         groups: GroupPlan) throws -> [GroupSeries] {
+            func empty() -> [[[Double]]] { file.scenarios.map { s in s.returnPeriods.years.map { _ in [] } } }
+            var series: [GroupSeries] = []
+            for (g, raster) in groups.rasters.enumerated() {
+                var exposed = empty(), displaced = empty()
+                for (h, layer) in layers.enumerated() {
+                    let figures = range.map { RegionFigures(totals: result.groups[g].hazardTotals[h][$0], classes: file.classes) }
+                    exposed[layer.scenario][layer.period] = figures.map(\.exposed)
+                    displaced[layer.scenario][layer.period] = figures.map(\.displaced)
+                }
+                series.append(GroupSeries(name: raster.name, origin: "from the group raster \((raster.input.path as NSString).lastPathComponent)",
+                                          populations: Array(result.groups[g].populations[range]), exposed: exposed, displaced: displaced))
+            }
+            if let ratios = groups.ratios {
+                let shares = try ratios.shares(regionIDs: set.regions.ids)
+                for (g, name) in ratios.groups.enumerated() {
+                    let share = shares[g]
+                    series.append(GroupSeries(
+                        name: name, origin: "share of the region's figure given by \((ratios.path as NSString).lastPathComponent)",
+                        populations: zip(set.populations, share).map { $0 * $1 },
+                        exposed: set.figures.map { $0.map { zip($0, share).map { $0.exposed * $1 } } },
+                        displaced: set.figures.map { $0.map { zip($0, share).map { $0.displaced * $1 } } }))
+                }
+            }
+            return series
+        }
+
         /// The tables of every region set; returns the files written (generated rasters included) and, per
         /// set, the regions with incomplete hazard data.
-        mutating func write(_ results: [RegionSetResult], layers: [HazardLayer],
+        mutating func write(_ results: [RegionSetResult], layers: [HazardLayer], needs: NeedsProfile?,
                             unknownThreshold: Double) throws -> ([String], [(set: String, regions: [String])]) {
             let writeStart = Date()
             var written: [String] = []
@@ -274,9 +331,9 @@ public enum ScenarioRun {
             }
             for set in results {
                 let paths = layout.tables(ofSet: set.label)
-                try ResultWriter.writeCSV(byReturnPeriodTable(set, file: file), to: paths[0], outputs: outputs)
-                try ResultWriter.writeCSV(annualTable(set, file: file), to: paths[1], outputs: outputs)
-                let regions = regionsTable(set, file: file)
+                try ResultWriter.writeCSV(try byReturnPeriodTable(set, file: file), to: paths[0], outputs: outputs)
+                try ResultWriter.writeCSV(try annualTable(set, file: file, needs: needs), to: paths[1], outputs: outputs)
+                let regions = try regionsTable(set, file: file, needs: needs)
                 // The default style shows the first scenario's AAD per 100k, hatched where any hazard raster is incomplete.
                 let style = LayerStyle(table: regions, headline: "\(file.scenarios[0].identifier)_aad_per_100k", unknownThreshold: unknownThreshold)
                 try ResultWriter.writeVector(regions, regions: set.regions, to: paths[2], style: style, outputs: outputs)
@@ -291,15 +348,18 @@ public enum ScenarioRun {
 
         /// run.json, last: it lists every other output.
         mutating func writeManifest(population: RasterInput, census: CensusGridReport?, sets: [RegionSetResult], layers: [HazardLayer],
-                                    totals: [(scenario: String, population: Double, aae: Double, aad: Double, pmd: [Double])],
+                                    groups: GroupPlan, totals: [(scenario: String, population: Double, aae: Double, aad: Double, pmd: [Double])],
                                     written: [String], incomplete: [(set: String, regions: [String])], unknownThreshold: Double,
                                     commandLine: [String]) throws {
             warnings = warnings.map(outputs.publicText)
             timings["total"] = (Date().timeIntervalSince(start) * 1000).rounded() / 1000
+            let series = sets.first?.groups ?? []
             let columns: [String: [ResultColumn]] = [
-                "by_return_period.csv": byReturnPeriodColumns, "annual.csv": annualTableColumns(file), "regions.geojson": regionsColumns(file),
+                "by_return_period.csv": byReturnPeriodColumns + groupColumns(series, prefix: ""),
+                "annual.csv": annualTableColumns(file, groups: series, needs: groups.needs),
+                "regions.geojson": regionsColumns(file, groups: series, needs: groups.needs),
             ]
-            try RunManifest.write(file: file, population: population, census: census, sets: sets, layers: layers,
+            try RunManifest.write(file: file, population: population, census: census, sets: sets, layers: layers, groups: groups,
                                   totals: totals, outputs: written + [layout.manifest], columns: columns, unknownThreshold: unknownThreshold,
                                   incompleteRegions: incomplete, warnings: warnings, timings: timings,
                                   commandLine: commandLine, to: layout.manifest, outputSet: outputs)
@@ -318,19 +378,63 @@ public enum ScenarioRun {
     }
 
     /// One row per region, scenario and return period.
-    static func byReturnPeriodTable(_ set: RegionSetResult, file: ScenarioFile) -> ResultTable {
+    static func byReturnPeriodTable(_ set: RegionSetResult, file: ScenarioFile) throws -> ResultTable {
         var rows: [[FieldValue]] = []
         for r in 0..<set.regions.count {
             for (s, scenario) in file.scenarios.enumerated() {
                 for (p, years) in scenario.returnPeriods.years.enumerated() {
                     let f = set.figures[s][p][r]
-                    rows.append([.string(set.regions.ids[r]), .string(set.regions.names[r]), .string(scenario.name),
-                                 .string(formatYears(years)), .real(set.populations[r]), .real(f.exposed), .real(f.displaced),
-                                 .real(f.hazardUnknown), .real(unknownShare(f.hazardUnknown, set.populations[r]))])
+                    var row: [FieldValue] = [.string(set.regions.ids[r]), .string(set.regions.names[r]), .string(scenario.name),
+                                             .string(formatYears(years)), .real(set.populations[r]), .real(f.exposed), .real(f.displaced),
+                                             .real(f.hazardUnknown), .real(unknownShare(f.hazardUnknown, set.populations[r]))]
+                    for group in set.groups {
+                        row += [.real(group.populations[r]), .real(group.exposed[s][p][r]), .real(group.displaced[s][p][r])]
+                    }
+                    rows.append(row)
                 }
             }
         }
-        return ResultTable(columns: byReturnPeriodColumns, rows: rows)
+        return try ResultTable(checkedColumns: byReturnPeriodColumns + groupColumns(set.groups, prefix: ""), rows: rows)
+    }
+
+    /// population_G, exposed_G, displaced_G of each group at one return period.
+    static func groupColumns(_ groups: [GroupSeries], prefix: String) -> [ResultColumn] {
+        groups.flatMap { group -> [ResultColumn] in
+            [
+                ResultColumn("population_\(group.name)", .people, "Population, \(group.name)", "people of the group '\(group.name)' in the region (\(group.origin))"),
+                ResultColumn("exposed_\(group.name)", .people, "Exposed, \(group.name)", "people of the group '\(group.name)' in any hazard class at this return period (\(group.origin))"),
+                ResultColumn("displaced_\(group.name)", .people, "Displaced (risk), \(group.name)", "sum over classes of rate(class) x exposed people of the group '\(group.name)' at this return period (\(group.origin))"),
+            ]
+        }
+    }
+
+    /// aad_G of each group, then needs_ITEM at the needs' return period.
+    static func groupAnnualColumns(_ groups: [GroupSeries], needs: (NeedsProfile, Double)?, prefix: String) -> [ResultColumn] {
+        var columns = groups.map { group in
+            ResultColumn("\(prefix)aad_\(group.name)", .people, "AAD, \(group.name)", "average annual displacement of the group '\(group.name)' (\(group.origin))")
+        }
+        if let (profile, years) = needs {
+            columns += ResultTable.needsColumns(profile).map { column in
+                ResultColumn(prefix + column.name, column.kind, "\(column.title), \(formatYears(years))-year event",
+                             "at the \(formatYears(years))-year return period's displacement (PMD): \(column.meaning)")
+            }
+        }
+        return columns
+    }
+
+    /// The group and needs values of a region under a scenario (nil needs where it lacks the needs' return period).
+    static func groupAnnualValues(_ set: RegionSetResult, region r: Int, scenario s: Int, file: ScenarioFile,
+                                  needs: NeedsProfile?) -> [FieldValue] {
+        let periods = file.scenarios[s].returnPeriods
+        var values: [FieldValue] = set.groups.map { group in .real(periods.averageAnnual(group.displaced[s].map { $0[r] })) }
+        if let needs, let years = file.needs?.returnPeriod {
+            guard let p = periods.years.firstIndex(of: years) else { return values + needs.items.map { _ in .null } }
+            for item in needs.items {
+                let people = item.group.flatMap { name in set.groups.first { $0.name == name }?.displaced[s][p][r] } ?? set.figures[s][p][r].displaced
+                values.append(.real(people * item.amount))
+            }
+        }
+        return values
     }
 
     static let byReturnPeriodColumns: [ResultColumn] = [
@@ -344,8 +448,10 @@ public enum ScenarioRun {
     ]
 
     /// Every return period of any scenario, in increasing order (the pmd_<T> columns).
-    static func allReturnPeriods(_ file: ScenarioFile) -> [Double] {
-        Array(Set(file.scenarios.flatMap(\.returnPeriods.years))).sorted()
+    static func allReturnPeriods(_ file: ScenarioFile) -> [Double] { allReturnPeriods(file.scenarios) }
+
+    static func allReturnPeriods(_ scenarios: [ScenarioFile.Scenario]) -> [Double] {
+        Array(Set(scenarios.flatMap(\.returnPeriods.years))).sorted()
     }
 
     /// Average annual figures of a region under a scenario: (AAE, AAD, PMD by return period).
@@ -390,14 +496,21 @@ public enum ScenarioRun {
         return columns
     }
 
-    static func annualTableColumns(_ file: ScenarioFile) -> [ResultColumn] {
+    static func annualTableColumns(_ file: ScenarioFile, groups: [GroupSeries] = [], needs: NeedsProfile? = nil) -> [ResultColumn] {
         [.regionID, .regionName, scenarioColumn] + annualColumns(prefix: "", periods: allReturnPeriods(file), change: true)
             + [ResultColumn("hazard_unknown_share", .share, "Share with hazard unknown (worst)", "the largest hazard_unknown / population over the scenario's return periods: where it is above the incomplete-data threshold, the figures are lower bounds")]
+            + groupAnnualColumns(groups, needs: needsAt(file, needs), prefix: "")
     }
 
-    static func annualTable(_ set: RegionSetResult, file: ScenarioFile) -> ResultTable {
+    /// The needs profile with the return period it is computed at.
+    static func needsAt(_ file: ScenarioFile, _ needs: NeedsProfile?) -> (NeedsProfile, Double)? {
+        guard let needs, let years = file.needs?.returnPeriod else { return nil }
+        return (needs, years)
+    }
+
+    static func annualTable(_ set: RegionSetResult, file: ScenarioFile, needs: NeedsProfile? = nil) throws -> ResultTable {
         let periods = allReturnPeriods(file)
-        let columns = annualTableColumns(file)
+        let columns = annualTableColumns(file, groups: set.groups, needs: needs)
         var rows: [[FieldValue]] = []
         for r in 0..<set.regions.count {
             let first = annual(set, region: r, scenario: 0, file: file)
@@ -413,38 +526,49 @@ public enum ScenarioRun {
                     row += [.real(a.aad - first.aad), first.aad > 0 ? .real((a.aad - first.aad) / first.aad * 100) : .null]
                 }
                 row.append(.real(worstUnknownShare(set, region: r, scenarios: [s])))
+                row += groupAnnualValues(set, region: r, scenario: s, file: file, needs: needs)
                 rows.append(row)
             }
         }
-        return ResultTable(columns: columns, rows: rows)
+        return try ResultTable(checkedColumns: columns, rows: rows)
     }
 
     /// One feature per region: population, then each scenario's figures as `<scenario>_<figure>`.
-    static func regionsColumns(_ file: ScenarioFile) -> [ResultColumn] {
+    static func regionsColumns(_ file: ScenarioFile, groups: [GroupSeries] = [], needs: NeedsProfile? = nil) -> [ResultColumn] {
         var columns: [ResultColumn] = [.regionID, .regionName, .population]
+        columns += groups.map { group in
+            ResultColumn("population_\(group.name)", .people, "Population, \(group.name)", "people of the group '\(group.name)' in the region (\(group.origin))")
+        }
         for (s, scenario) in file.scenarios.enumerated() {
             columns += annualColumns(prefix: "\(scenario.identifier)_", periods: scenario.returnPeriods.years, change: s > 0,
                                      scenario: scenario.name)
+            let hasNeeds = file.needs.map { scenario.returnPeriods.years.contains($0.returnPeriod) } ?? false
+            columns += groupAnnualColumns(groups, needs: hasNeeds ? needsAt(file, needs) : nil, prefix: "\(scenario.identifier)_").map {
+                ResultColumn($0.name, $0.kind, "\($0.title), \(scenario.name)", "scenario '\(scenario.name)': \($0.meaning)")
+            }
         }
         columns.append(ResultColumn("hazard_unknown_share", .share, "Share with hazard unknown (worst)", "the largest hazard_unknown / population over every scenario and return period: where it is above the incomplete-data threshold, the figures are lower bounds"))
         return columns
     }
 
-    static func regionsTable(_ set: RegionSetResult, file: ScenarioFile) -> ResultTable {
-        let columns = regionsColumns(file)
+    static func regionsTable(_ set: RegionSetResult, file: ScenarioFile, needs: NeedsProfile? = nil) throws -> ResultTable {
+        let columns = regionsColumns(file, groups: set.groups, needs: needs)
         let rows = (0..<set.regions.count).map { r -> [FieldValue] in
             let population = set.populations[r]
             var row: [FieldValue] = [.string(set.regions.ids[r]), .string(set.regions.names[r]), .real(population)]
+            row += set.groups.map { .real($0.populations[r]) }
             let first = annual(set, region: r, scenario: 0, file: file)
             for (s, scenario) in file.scenarios.enumerated() {
                 let a = annual(set, region: r, scenario: s, file: file)
                 row += [.real(a.aae), .real(a.aad), .real(population > 0 ? a.aad / population * 100_000 : 0)]
                 row += scenario.returnPeriods.years.map { .real(a.pmd[$0]!) }
                 if s > 0 { row += [.real(a.aad - first.aad), first.aad > 0 ? .real((a.aad - first.aad) / first.aad * 100) : .null] }
+                let hasNeeds = file.needs.map { scenario.returnPeriods.years.contains($0.returnPeriod) } ?? false
+                row += groupAnnualValues(set, region: r, scenario: s, file: file, needs: hasNeeds ? needs : nil)
             }
             row.append(.real(worstUnknownShare(set, region: r, scenarios: Array(file.scenarios.indices))))
             return row
         }
-        return ResultTable(columns: columns, rows: rows)
+        return try ResultTable(checkedColumns: columns, rows: rows)
     }
 }
