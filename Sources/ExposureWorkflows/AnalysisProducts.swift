@@ -58,9 +58,14 @@ extension ResultTable {
         }
     }
 
+    /// Each needs item's amount per region ([item][region]; empty without needs).
+    public static func needsAmounts(_ result: AnalysisResult) -> [[Double]] {
+        result.needs.map { NeedsAmounts.amounts($0, displaced: result.figures.map(\.displaced), groups: result.groups) } ?? []
+    }
+
     public init(_ result: AnalysisResult) throws {
         let hasHazard = result.hazard != nil
-        let needs = result.needs.map { NeedsAmounts.amounts($0, displaced: result.figures.map(\.displaced), groups: result.groups) } ?? []
+        let needs = ResultTable.needsAmounts(result)
         let rows = result.figures.indices.map { i -> [FieldValue] in
             let f = result.figures[i]
             var row: [FieldValue] = [.string(result.regions.ids[i]), .string(result.regions.names[i]), .real(f.population)]

@@ -184,6 +184,19 @@ enum Summary {
                 }
             }
         }
+        for group in result.groups.groups {
+            let people = { (figure: KeyPath<RegionFigures, Double>) in format(group.figures.reduce(0) { $0 + $1[keyPath: figure] }) }
+            let source = group.isFromRaster ? "raster" : "ratio"
+            lines.append("group \(group.name) (\(source)): population \(people(\.population))"
+                + (result.hazard == nil ? "" : ", exposed \(people(\.exposed)), displaced \(people(\.displaced))"))
+        }
+        if let needs = result.needs {
+            let amounts = ResultTable.needsAmounts(result)
+            for (item, values) in zip(needs.items, amounts) {
+                let when = item.frequency == .weekly ? " a week" : ""
+                lines.append("needs \(item.id): \(format(values.reduce(0, +))) \(item.unit)\(when)")
+            }
+        }
         lines.append(String(format: "%.2f s", result.seconds) + "; wrote " + written.joined(separator: ", "))
         return lines.joined(separator: "\n") + "\n"
     }
