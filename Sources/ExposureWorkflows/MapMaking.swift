@@ -209,8 +209,7 @@ public enum MapMaking {
         let numbers = options.numberStyle ?? NumberStyle.of(options.language)
         let catalog = try Catalog.load(options.language).writingNumbers(numbers)
         let source = try MapSource.resolve(input: options.input, layer: options.layer, column: options.column, scenario: options.scenario)
-        let wording = ColumnWording.of(source.baseColumn, classes: source.hazardClasses, hazardUnit: source.hazardUnit,
-                                       baseline: source.baselineScenario, catalog: catalog, numbers: numbers)
+        let wording = source.wording(of: source.baseColumn, catalog: catalog, numbers: numbers)
         let threshold = options.unknownThreshold ?? source.unknownThreshold ?? 0.05
         let layer = try MapLayer.read(source, labels: options.labels, crs: options.crs)
         progress?(0.4)
@@ -348,9 +347,22 @@ struct MapTexts {
         func file(_ p: String) -> String { (p as NSString).lastPathComponent }
         let hazards = source.inputs.filter { $0.role.hasPrefix("hazard") }.map { file($0.path) }
         for input in source.inputs where !input.role.hasPrefix("hazard") {
-            let key = input.role.hasPrefix("population") ? "map.source_population" : input.role.hasPrefix("regions") ? "map.source_regions" : nil
+            var arguments = ["file": file(input.path)]
+            let key: String?
+            // A group's raster, the ratio file and the needs profile are named on the maps drawn from them.
+            if input.role.hasPrefix("population group '") {
+                let name = String(input.role.dropFirst("population group '".count).dropLast())
+                key = name == wording.group ? "map.source_group" : nil
+                arguments["group"] = name
+            } else if input.role == "group ratios" {
+                key = wording.group.map(source.ratioGroups.contains) == true ? "map.source_ratios" : nil
+            } else if input.role == "needs profile" {
+                key = wording.isNeeds ? "map.source_needs" : nil
+            } else {
+                key = input.role.hasPrefix("population") ? "map.source_population" : input.role.hasPrefix("regions") ? "map.source_regions" : nil
+            }
             guard let key else { continue }
-            let text = catalog.text(key, ["file": file(input.path)])
+            let text = catalog.text(key, arguments)
             if !named.contains(text) { named.append(text) }
         }
         // A run's many hazard rasters in a few words; NAME.map.json lists each with its checksum.

@@ -2,6 +2,7 @@ import ExposureCore
 import ExposureProducts
 import Foundation
 import GDALSwift
+import Localization
 
 /// What a map is drawn from: a per-region layer (ours or anyone's), the column to draw, and what the
 /// manifest beside it says (sources, date, classes, the incomplete-data threshold). A `run` output folder
@@ -95,6 +96,11 @@ struct MapSource {
         guard identifiers.indices.contains(index) else { throw ExposureError("the run names no scenario", path: manifestPath) }
         let field = identifiers[index] + "_" + base
         guard fields.contains(field) else {
+            // A run's needs are at one return period: a scenario without that event has none.
+            if base.hasPrefix("needs_"), let years = (manifest["needs"] as? [String: Any])?["returnPeriod"] as? Double,
+               fields.contains(where: { $0.hasSuffix("_" + base) }) {
+                throw ExposureError("--column \(base): scenario \(names[index]) has no \(years == years.rounded() ? String(Int(years)) : String(years))-year event, so no needs figures (the run's needs are at that return period); pick another --scenario", path: path)
+            }
             let offered = fields.filter { $0.hasPrefix(identifiers[index] + "_") }.map { String($0.dropFirst(identifiers[index].count + 1)) }
             throw ExposureError("--column \(base): scenario \(names[index]) has no such column (its columns: \(list(offered)); shared: \(list(fields.filter { f in !identifiers.contains { f.hasPrefix($0 + "_") } })))", path: path)
         }
@@ -146,6 +152,39 @@ struct MapSource {
         }
     }
 
+    /// The groups taken as shares of the population (from the ratio file).
+    var ratioGroups: Set<String> {
+        Set((manifest["populationGroups"] as? [[String: Any]] ?? []).filter { ($0["source"] as? String) == "ratio" }.compactMap { $0["name"] as? String })
+    }
+
+    /// The population groups the manifest names, raster groups first (as the columns are).
+    var groupNames: [String] {
+        (manifest["populationGroups"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+    }
+
+    /// The needs profile of the manifest (an analysis's `needs`, a run's `needs.profile`).
+    var needsProfile: [String: Any]? {
+        isRun ? (manifest["needs"] as? [String: Any])?["profile"] as? [String: Any] : manifest["needs"] as? [String: Any]
+    }
+
+    /// A run's needs are at one return period.
+    var needsReturnPeriod: Double? { isRun ? (manifest["needs"] as? [String: Any])?["returnPeriod"] as? Double : nil }
+
+    var needsItems: [ColumnWording.NeedsItemWording] {
+        (needsProfile?["items"] as? [[String: Any]] ?? []).compactMap { item in
+            guard let id = item["id"] as? String else { return nil }
+            return .init(id: id, name: (item["name"] as? String) ?? id, unit: (item["unit"] as? String) ?? "",
+                         weekly: (item["frequency"] as? String) == "weekly", group: item["group"] as? String,
+                         amount: item["amountPerDisplacedPerson"] as? Double)
+        }
+    }
+
+    /// The wording of `column` (without its scenario prefix) with everything this manifest says.
+    func wording(of column: String, catalog: Catalog, numbers: NumberStyle) -> ColumnWording {
+        ColumnWording.of(column, classes: hazardClasses, hazardUnit: hazardUnit, baseline: baselineScenario, groups: groupNames,
+                         needs: needsItems, needsReturnPeriod: needsReturnPeriod, catalog: catalog, numbers: numbers)
+    }
+
     /// Every input named by the manifest: (role, path, sha256).
     var inputs: [(role: String, path: String, sha256: String?)] {
         func entry(_ o: [String: Any]) -> (String, String, String?)? {
@@ -157,6 +196,14 @@ struct MapSource {
             if let p = manifest["population"] as? [String: Any], let e = entry(p) { all.append(e) }
             all += (manifest["regions"] as? [[String: Any]] ?? []).compactMap(entry)
             all += (manifest["hazards"] as? [[String: Any]] ?? []).compactMap { ($0["input"] as? [String: Any]).flatMap(entry) }
+            // Population groups' rasters, the ratio file and the needs profile, with the roles an analysis gives them.
+            for group in manifest["populationGroups"] as? [[String: Any]] ?? [] {
+                if let input = group["input"] as? [String: Any], let path = input["path"] as? String, let name = group["name"] as? String {
+                    all.append(("population group '\(name)'", path, input["sha256"] as? String))
+                }
+            }
+            if let path = (manifest["groupRatios"] as? [String: Any])?["path"] as? String { all.append(("group ratios", path, nil)) }
+            if let path = needsProfile?["path"] as? String { all.append(("needs profile", path, nil)) }
             return all
         }
         return (manifest["inputs"] as? [[String: Any]] ?? []).compactMap(entry)
