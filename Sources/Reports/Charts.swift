@@ -69,6 +69,73 @@ public enum Charts {
         return svg + "</svg>"
     }
 
+    /// Horizontal bars, one row per item (a region) and one panel per series (all displaced people, then
+    /// each group), every panel on the same scale so that groups compare with each other and with the
+    /// whole; each bar's value is written at its end. The first series is drawn in grey when `firstIsTotal`.
+    public static func panelBars(_ rows: [(label: String, values: [Double])], series: [String], title: String, unit: String,
+                                 numbers: NumberStyle, decimals: Int, firstIsTotal: Bool) -> String {
+        let width = 900.0, labelWidth = 200.0, gap = 14.0, valueRoom = 50.0
+        let headerY = 62.0, rowsTop = 74.0, rowHeight = 20.0, barHeight = 12.0
+        let plotHeight = Double(rows.count) * rowHeight
+        let height = rowsTop + plotHeight + 30
+        let n = Double(max(series.count, 1))
+        let panelWidth = (width - labelWidth - 10 - gap * (n - 1)) / n
+        let scale = niceCeiling(rows.flatMap(\.values).max() ?? 1)
+        let barSpace = max(10, panelWidth - valueRoom)
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(f(width)) \(f(height))\" role=\"img\" aria-label=\"\(xml(title))\" font-family=\"DejaVu Sans, Arial, sans-serif\">\n"
+            + "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"
+            + text(title, 10, 20, anchor: "start", size: 13, bold: true)
+            + text(unit, 10, 38, anchor: "start", size: 10.5, fill: "#555")
+        for (i, row) in rows.enumerated() {
+            let y = rowsTop + Double(i) * rowHeight
+            if i % 2 == 1 { svg += "<rect x=\"0\" y=\"\(f(y))\" width=\"\(f(width))\" height=\"\(f(rowHeight))\" fill=\"#f6f6f6\"/>\n" }
+            svg += text(shortened(row.label, 32), labelWidth - 8, y + rowHeight / 2 + 3.5, anchor: "end", size: 10)
+        }
+        for (j, name) in series.enumerated() {
+            let x0 = labelWidth + Double(j) * (panelWidth + gap)
+            let colour = firstIsTotal && j == 0 ? "#737373" : seriesColours[(firstIsTotal ? j - 1 : j) % seriesColours.count]
+            // The panel's name on up to two lines, the second ending at the panel's edge.
+            let lines = wrapped(name, Int(panelWidth / 6.6), lines: 2)
+            for (k, l) in lines.enumerated() {
+                let y = headerY - Double(lines.count - 1 - k) * 13
+                svg += "<text x=\"\(f(x0))\" y=\"\(f(y))\" text-anchor=\"start\" font-size=\"10.5\" font-weight=\"bold\" fill=\"#222\"><title>\(xml(name))</title>\(xml(l))</text>\n"
+            }
+            svg += line(x0, rowsTop - 2, x0, rowsTop + plotHeight + 2, "#555")
+            // The scale's end under each panel, with a faint guide.
+            svg += line(x0 + barSpace, rowsTop, x0 + barSpace, rowsTop + plotHeight, "#dddddd")
+            svg += text("0", x0, rowsTop + plotHeight + 14, anchor: "middle", size: 9, fill: "#555")
+            svg += text(numbers.format(scale, decimals: scale >= 1 ? 0 : 1), x0 + barSpace, rowsTop + plotHeight + 14, anchor: "middle", size: 9, fill: "#555")
+            for (i, row) in rows.enumerated() {
+                let value = row.values.indices.contains(j) ? row.values[j] : 0
+                let y = rowsTop + Double(i) * rowHeight + (rowHeight - barHeight) / 2
+                let w = max(0, value / scale * barSpace)
+                svg += "<rect x=\"\(f(x0))\" y=\"\(f(y))\" width=\"\(f(w))\" height=\"\(f(barHeight))\" fill=\"\(colour)\"/>\n"
+                svg += text(numbers.format(value, decimals: decimals), x0 + w + 3, y + barHeight - 2, anchor: "start", size: 9)
+            }
+        }
+        return svg + "</svg>"
+    }
+
+    /// Words on at most `lines` lines of `count` characters, the last shortened if they do not fit.
+    static func wrapped(_ s: String, _ count: Int, lines: Int) -> [String] {
+        var result: [String] = []
+        var current = ""
+        for word in s.split(separator: " ").map(String.init) {
+            if current.isEmpty { current = word } else if current.count + 1 + word.count <= count { current += " " + word } else {
+                result.append(current)
+                current = word
+            }
+        }
+        if !current.isEmpty { result.append(current) }
+        guard result.count > lines else { return result.map { shortened($0, count) } }
+        return result.prefix(lines - 1).map { shortened($0, count) } + [shortened(result.dropFirst(lines - 1).joined(separator: " "), count)]
+    }
+
+    /// At most `count` characters, an ellipsis marking the cut.
+    static func shortened(_ s: String, _ count: Int) -> String {
+        s.count <= max(count, 4) ? s : String(s.prefix(max(count, 4) - 1)) + "…"
+    }
+
     // MARK: pieces
 
     static func header(title: String) -> String {

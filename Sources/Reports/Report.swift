@@ -39,10 +39,32 @@ public struct ReportDocument {
         public var id: String
         public var columns: [Column]
         public var rows: [Row]
-        public init(id: String, columns: [Column], rows: [Row]) {
+        /// A heading above the table (tables of the extra sections).
+        public var caption: String?
+        public init(id: String, columns: [Column], rows: [Row], caption: String? = nil) {
             self.id = id
             self.columns = columns
             self.rows = rows
+            self.caption = caption
+        }
+    }
+
+    /// A section shown only when the outputs have what it is about (population groups, minimum needs):
+    /// paragraphs, sortable tables, charts and notes.
+    public struct Section {
+        public var id: String
+        public var heading: String
+        public var paragraphs: [String]
+        public var tables: [Table]
+        public var charts: [Figure]
+        public var notes: [String]
+        public init(id: String, heading: String, paragraphs: [String], tables: [Table], charts: [Figure], notes: [String]) {
+            self.id = id
+            self.heading = heading
+            self.paragraphs = paragraphs
+            self.tables = tables
+            self.charts = charts
+            self.notes = notes
         }
     }
 
@@ -80,6 +102,8 @@ public struct ReportDocument {
     public var regions: Table
     public var regionsNote: String
     public var charts: [Figure]
+    /// Sections after the regions table, present when the outputs have groups or needs.
+    public var sections: [Section] = []
     public var notes: [String]
     public var inputs: [Input]
     /// Label and value lines of the provenance (command, versions, date).
@@ -142,10 +166,14 @@ public enum ReportRenderer {
         func table(_ t: ReportDocument.Table) -> [String: Any] {
             [
                 "id": t.id,
+                "caption": t.caption ?? "",
+                "hasCaption": t.caption != nil,
                 "columns": t.columns.enumerated().map { ["title": $1.title, "numeric": $1.numeric, "index": $0] as [String: Any] },
                 "rows": t.rows.map { row in
                     ["incomplete": row.incomplete,
-                     "cells": row.cells.map { ["text": $0.text, "sortKey": $0.sortKey] }] as [String: Any]
+                     "cells": row.cells.enumerated().map { i, cell in
+                         ["text": cell.text, "sortKey": cell.sortKey, "numeric": t.columns.indices.contains(i) && t.columns[i].numeric] as [String: Any]
+                     }] as [String: Any]
                 },
             ]
         }
@@ -164,6 +192,11 @@ public enum ReportRenderer {
             "regionsNote": d.regionsNote,
             "charts": d.charts.map { ["svg": $0.svg, "caption": $0.caption] },
             "hasCharts": !d.charts.isEmpty,
+            "sections": d.sections.map { section in
+                ["id": section.id, "heading": section.heading, "paragraphs": section.paragraphs,
+                 "tables": section.tables.map(table), "charts": section.charts.map { ["svg": $0.svg, "caption": $0.caption] },
+                 "notes": section.notes] as [String: Any]
+            },
             "notes": d.notes,
             "inputs": d.inputs.map { ["role": $0.role, "path": $0.path, "sha256": $0.sha256] },
             "inputHeadings": d.inputHeadings,
