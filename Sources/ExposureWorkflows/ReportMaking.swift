@@ -109,7 +109,12 @@ struct ReportWords {
     }
 
     func role(_ raw: String) -> String {
-        raw.hasPrefix("population") ? t("report.role_population") : raw.hasPrefix("regions") ? t("report.role_regions")
+        if raw.hasPrefix("population group '") {
+            return t("report.role_group", ["group": String(raw.dropFirst("population group '".count).dropLast())])
+        }
+        if raw == "group ratios" { return t("report.role_ratios") }
+        if raw == "needs profile" { return t("report.role_needs") }
+        return raw.hasPrefix("population") ? t("report.role_population") : raw.hasPrefix("regions") ? t("report.role_regions")
             : raw.hasPrefix("hazard") ? t("report.role_hazard") : raw
     }
 

@@ -27,6 +27,7 @@ enum AnalysisReport {
             question.append(w.t("report.q_hazard", ["file": hazardFile, "unit": source.hazardUnit ?? "—"]))
             question.append(w.t("report.q_classes", ["classes": w.classes(source, rates: rates)]))
         }
+        question += GroupSections.question(source, words: w)
 
         let incomplete = rows.filter { (LayerRows.number($0["hazard_unknown_share"]) ?? 0) > threshold }
         var figures: [(String, String)] = [(w.t("report.f_population"), w.people(totals["population"] ?? 0))]
@@ -70,7 +71,7 @@ enum AnalysisReport {
                                              numbers: options.numberStyle, index: 1)
         let wording = ColumnWording.of(source.field, classes: source.hazardClasses, hazardUnit: source.hazardUnit, baseline: nil,
                                        catalog: w.catalog, numbers: w.numbers)
-        let document = ReportDocument(
+        var document = ReportDocument(
             language: options.language,
             title: w.t("report.title_analysis", ["place": place]),
             subtitle: w.t("report.subtitle", ["date": w.date(source.createdAt), "hazard": hazardFile ?? "—"]),
@@ -81,6 +82,8 @@ enum AnalysisReport {
                                              rates: rates.isEmpty ? "—" : w.classes(source, rates: rates) + preset(manifest, w)),
             inputs: w.inputs(source), provenance: w.provenance(manifest, manifestPath: source.manifestPath),
             inputHeadings: [w.t("report.i_role"), w.t("report.i_file"), "SHA-256"], footer: w.footer)
+        document.sections = [GroupSections.whoIsDisplaced(source, rows: rows, threshold: threshold, words: w),
+                             GroupSections.minimumNeeds(source, rows: rows, threshold: threshold, words: w)].compactMap { $0 }
         return (document, rows.count, incomplete.count)
     }
 
@@ -112,7 +115,7 @@ enum RunReport {
             w.t("report.q_regions", ["count": String(rows.count), "file": regionsFile]),
             w.t("report.q_scenarios", ["scenarios": scenarios.joined(separator: ", "), "periods": periods.map(years).joined(separator: ", ")]),
             w.t("report.q_classes", ["classes": w.classes(source, rates: rates)]),
-        ]
+        ] + GroupSections.question(source, words: w)
 
         // One row per scenario: population, AAE, AAD, AAD per 100,000, PMD per return period, change.
         var scenarioColumns: [ReportDocument.Table.Column] = [
@@ -206,7 +209,7 @@ enum RunReport {
                                   rates: w.classes(source, rates: rates) + AnalysisReport.preset(manifest, w))
         notes.insert(w.t("report.n_aad"), at: 2)
         let incomplete = tableRows.filter(\.incomplete).count
-        let document = ReportDocument(
+        var document = ReportDocument(
             language: options.language, title: w.t("report.title_run", ["name": name]),
             subtitle: w.t("report.subtitle_run", ["date": w.date(source.createdAt), "count": String(scenarios.count)]),
             caution: w.t("report.n_caution"), headings: w.headings(), question: question, figures: figures,
@@ -214,6 +217,15 @@ enum RunReport {
             regions: .init(id: "regions-table", columns: columns, rows: tableRows), regionsNote: w.t("report.n_rounded"),
             charts: charts, notes: notes, inputs: w.inputs(source), provenance: w.provenance(manifest, manifestPath: source.manifestPath),
             inputHeadings: [w.t("report.i_role"), w.t("report.i_file"), "SHA-256"], footer: w.footer)
+        // Groups: the first scenario's AAD per region, every scenario's totals; needs at the run's return period.
+        let named = Array(zip(scenarios, identifiers)).map { (name: $0.0, id: $0.1) }
+        document.sections = [
+            named.first.flatMap { first in
+                GroupSections.whoIsDisplaced(source, rows: rows, threshold: threshold, words: w,
+                                             run: (scenario: first.name, prefix: first.id + "_", scenarios: named))
+            },
+            GroupSections.minimumNeeds(source, rows: rows, threshold: threshold, words: w, run: named),
+        ].compactMap { $0 }
         return (document, rows.count, incomplete)
     }
 }
