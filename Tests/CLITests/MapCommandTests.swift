@@ -245,4 +245,120 @@ import FoundationXML
         #expect(zip(pa, pb).filter { $0 != $1 }.count > 1000)
         #expect(try Self.pdfText(dir.path("scene.pdf")).contains("optical_after"))
     }
+
+    // MARK: population groups and minimum needs
+
+    /// An analysis with two raster groups, InaSAFE's generic ratios and the Sphere needs, as GeoJSON and CSV.
+    static func analyzeWithGroups(_ dir: TemporaryDirectory, name: String = "groups") throws {
+        let analyze = try CLI.run(["analyze", "--population", "sample-rasters/population.tif", "--regions", "sample-rasters/municipalities.geojson",
+                                   "--region-id", "code", "--region-name", "name", "--hazard", "sample-rasters/flood_baseline_rp100.tif",
+                                   "--preset", "flood-depth", "--population-group", "women=sample-rasters/population_female.tif",
+                                   "--population-group", "age_0_4=sample-rasters/population_age_0_4.tif",
+                                   "--group-ratios", "examples/groups/generic-ratios.yaml", "--needs", "examples/needs/sphere.yaml",
+                                   "--output", dir.path("\(name).geojson"), "--csv", dir.path("\(name).csv"), "--quiet"])
+        #expect(analyze.status == 0, "\(analyze.stderr)")
+    }
+
+    /// A scenario file with groups, ratios and InaSAFE's needs at the 100-year return period, which only the
+    /// baseline has.
+    static func writeGroupsScenario(_ path: String) throws {
+        let root = CLI.packageRoot.path
+        try """
+            name: Rio Verde with groups
+            population:
+              raster: \(root)/sample-rasters/population.tif
+              groups:
+                women: \(root)/sample-rasters/population_female.tif
+                age_0_4: \(root)/sample-rasters/population_age_0_4.tif
+              ratios: \(root)/examples/groups/generic-ratios.yaml
+            regions: {file: \(root)/sample-rasters/municipalities.geojson, id: code, name: name}
+            hazard: {preset: flood-depth}
+            needs: {profile: \(root)/examples/needs/inasafe.yaml, return_period: 100}
+            scenarios:
+              baseline:
+                return_periods:
+                  10: \(root)/sample-rasters/flood_baseline_rp10.tif
+                  100: \(root)/sample-rasters/flood_baseline_rp100.tif
+              warmer:
+                return_periods:
+                  10: \(root)/sample-rasters/flood_ssp2-4.5-2050_rp10.tif
+                  50: \(root)/sample-rasters/flood_ssp2-4.5-2050_rp50.tif
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    @Test(arguments: Language.allCases)
+    func groupAndNeedsColumnsAreWordedInEachLanguage(_ language: Language) throws {
+        let dir = try TemporaryDirectory()
+        try Self.analyzeWithGroups(dir)
+        let catalog = try Catalog.load(language).writingNumbers(NumberStyle.of(language))
+        let rows = try ReportCommandTests.csv(dir.path("groups.csv"))
+        func map(_ column: String, _ output: String) throws -> String {
+            let result = try CLI.run(["map", dir.path("groups.geojson"), "--column", column, "--lang", language.rawValue, "--output", dir.path(output)])
+            #expect(result.status == 0, "\(column): \(result.stderr)")
+            return output.hasSuffix(".pdf") ? try Self.pdfText(dir.path(output)) : try String(contentsOfFile: dir.path(output), encoding: .utf8)
+        }
+        func expectAll(_ text: String, _ lines: [String], _ what: String) {
+            for line in lines {
+                #expect(text.contains(Self.words(line)), "\(language) \(what): '\(line)' not in the map's text:\n\(text)")
+            }
+        }
+        // A raster group: its name as given, people, its raster in the source line, the risk note.
+        let women = try map("displaced_women", "women.pdf")
+        expectAll(women, [catalog.text("column.displaced_group", ["group": "women"]), catalog.text("unit.people"),
+                          catalog.text("map.source_group", ["group": "women", "file": "population_female.tif"]), catalog.text("map.risk_note")],
+                  "displaced_women")
+        #expect(!women.contains("population_age_0_4.tif"), "another group's raster is not a source of this map")
+        let top = try rows.map { try #require(Double($0["displaced_women"] ?? "")) }.max()!
+        #expect(women.contains(Self.words(NumberStyle.of(language).format(top, decimals: 0))), "\(language): the top class ends at \(top)")
+
+        // A needs item: the profile's name and unit as written ("litres" in every language), weekly.
+        let water = try map("needs_water", "water.pdf")
+        expectAll(water, [catalog.text("column.needs", ["item": "Water for drinking, cooking and hygiene", "unit": "litres"]),
+                          catalog.text("unit.needs_weekly", ["unit": "litres"]), catalog.text("map.source_needs", ["file": "sphere.yaml"])],
+                  "needs_water")
+        let most = try rows.map { try #require(Double($0["needs_water"] ?? "")) }.max()!
+        #expect(water.contains(Self.words(NumberStyle.of(language).format(most, decimals: 0))), "\(language): the top class ends at \(most)")
+        let toilets = try map("needs_toilets", "toilets.pdf")
+        expectAll(toilets, [catalog.text("column.needs", ["item": "Toilets", "unit": "toilets"]), catalog.text("unit.needs_once", ["unit": "toilets"])],
+                  "needs_toilets")
+
+        // A ratio group and an exposed group in the SVG, as text.
+        let female = try map("population_female", "female.svg")
+        for line in [catalog.text("column.population_group", ["group": "female"]),
+                     catalog.text("map.source_ratios", ["file": "generic-ratios.yaml"])] {
+            #expect(female.contains(line.replacingOccurrences(of: "&", with: "&amp;")), "\(language): '\(line)' not in the SVG")
+        }
+        let exposed = try map("exposed_age_0_4", "exposed.svg")
+        #expect(exposed.contains(catalog.text("column.exposed_group", ["group": "age_0_4"])))
+    }
+
+    @Test func runFolderGroupAndNeedsColumnsPickTheirScenario() throws {
+        let dir = try TemporaryDirectory()
+        try Self.writeGroupsScenario(dir.path("groups.yaml"))
+        let run = try CLI.run(["run", dir.path("groups.yaml"), "--output-dir", dir.path("run"), "--quiet"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let catalog = try Catalog.load(.es).writingNumbers(NumberStyle.of(.es))
+        let aad = try CLI.run(["map", dir.path("run"), "--column", "aad_women", "--scenario", "warmer", "--lang", "es",
+                               "--output", dir.path("aad.pdf")])
+        #expect(aad.status == 0, "\(aad.stderr)")
+        #expect(try Self.description(dir.path("aad.map.json"))["column"] as? String == "warmer_aad_women")
+        let aadText = try Self.pdfText(dir.path("aad.pdf"))
+        for line in [catalog.text("column.aad_group", ["group": "women"]), catalog.text("unit.people_per_year"),
+                     catalog.text("map.scenario", ["scenario": "warmer"])] {
+            #expect(aadText.contains(Self.words(line)), "'\(line)' not in:\n\(aadText)")
+        }
+        // Needs without --scenario: the first scenario, which has the 100-year event.
+        let needs = try CLI.run(["map", dir.path("run"), "--column", "needs_rice", "--lang", "es", "--output", dir.path("rice.pdf")])
+        #expect(needs.status == 0, "\(needs.stderr)")
+        #expect(try Self.description(dir.path("rice.map.json"))["column"] as? String == "baseline_needs_rice")
+        let riceText = try Self.pdfText(dir.path("rice.pdf"))
+        #expect(riceText.contains(Self.words(catalog.text("column.needs_return_period", ["item": "Rice", "unit": "kg", "years": "100"]))), "\(riceText)")
+        // A ratio group's population is shared by the scenarios.
+        let shared = try CLI.run(["map", dir.path("run"), "--column", "population_female", "--output", dir.path("female.svg")])
+        #expect(shared.status == 0, "\(shared.stderr)")
+        // The warmer scenario has no 100-year event: said so, nothing drawn.
+        let missing = try CLI.run(["map", dir.path("run"), "--column", "needs_rice", "--scenario", "warmer", "--output", dir.path("x.png")])
+        #expect(missing.status == 1 && missing.stderr.contains("no 100-year event"), "\(missing.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.path("x.png")))
+    }
 }

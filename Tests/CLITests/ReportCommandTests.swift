@@ -11,13 +11,13 @@ import Testing
     static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
     /// Chromium's DOM after the scripts ran, and its console lines.
-    static func load(_ html: String, screenshot: String? = nil) throws -> (dom: String, console: [String]) {
+    static func load(_ html: String, screenshot: String? = nil, height: Int = 2400) throws -> (dom: String, console: [String]) {
         let chromium = try #require(chromium, "headless Chromium is needed (Debian's chromium package; make test installs it)")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: chromium)
         var arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--enable-logging=stderr", "--v=0",
                          "--host-resolver-rules=MAP * ~NOTFOUND"]
-        if let screenshot { arguments += ["--screenshot=\(screenshot)", "--window-size=1280,2400", "--hide-scrollbars"] } else { arguments.append("--dump-dom") }
+        if let screenshot { arguments += ["--screenshot=\(screenshot)", "--window-size=1280,\(height)", "--hide-scrollbars"] } else { arguments.append("--dump-dom") }
         process.arguments = arguments + [URL(fileURLWithPath: html).absoluteString]
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
@@ -130,6 +130,138 @@ import Testing
         _ = try Self.load(dir.path("relatorio.html"), screenshot: screenshot)
         let size = (try FileManager.default.attributesOfItem(atPath: screenshot)[.size] as? Int) ?? 0
         #expect(size > 50_000, "the screenshot is \(size) bytes")
+    }
+
+    /// Cells of a table row as numbers.
+    static func close(_ shown: String, _ written: String?, _ what: String) {
+        guard let a = Double(shown), let b = Double(written ?? "") else {
+            Issue.record("\(what): report \(shown), CSV \(written ?? "nil")")
+            return
+        }
+        #expect(abs(a - b) <= 1e-5 * max(1, abs(b)), "\(what): report \(a), CSV \(b)")
+    }
+
+    /// A text of the catalog as Chromium's DOM writes it (& and no-break spaces as entities).
+    static func inDOM(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\u{00A0}", with: "&nbsp;")
+    }
+
+    @Test(arguments: Language.allCases)
+    func analysisReportShowsWhoIsDisplacedAndMinimumNeeds(_ language: Language) throws {
+        let dir = try TemporaryDirectory()
+        try MapCommandTests.analyzeWithGroups(dir)
+        let report = try CLI.run(["report", dir.path("groups.geojson"), "--lang", language.rawValue, "--output", dir.path("report.html")])
+        #expect(report.status == 0, "\(report.stderr)")
+        let html = try String(contentsOfFile: dir.path("report.html"), encoding: .utf8)
+        #expect(try Self.externalReferences(html).isEmpty)
+        let screenshot = language == .en ? dir.path("report.png") : nil
+        let (dom, console) = try Self.load(dir.path("report.html"))
+        #expect(console.isEmpty, "\(language): the console is not silent:\n\(console.joined(separator: "\n"))")
+        let catalog = try Catalog.load(language).writingNumbers(NumberStyle.of(language))
+        for (section, key) in [("groups", "report.h_groups"), ("needs", "report.h_needs")] {
+            #expect(dom.contains("<section id=\"\(section)\" class=\"extra\">"), "\(language): no section \(section)")
+            #expect(dom.contains("<h2>\(Self.inDOM(catalog.text(key)))</h2>"), "\(language): no heading \(catalog.text(key))")
+        }
+
+        // Displaced people of each group per region, as the CSV has them, groups in the manifest's order.
+        let manifest = try CLI.json(String(contentsOfFile: dir.path("groups.geojson.manifest.json"), encoding: .utf8))
+        let groups = try #require(manifest["populationGroups"] as? [[String: Any]]).compactMap { $0["name"] as? String }
+        #expect(groups.prefix(2) == ["women", "age_0_4"] && groups.contains("female"))
+        let csv = try Self.csv(dir.path("groups.csv"))
+        let table = try Self.rows(of: "groups-table", in: dom)
+        #expect(table.count == csv.count && table.count == 12)
+        for (row, line) in zip(table, csv) {
+            #expect(row[0] == line["region_id"])
+            Self.close(row[2], line["displaced"], "\(row[0]) displaced")
+            for (i, g) in groups.enumerated() { Self.close(row[3 + i], line["displaced_\(g)"], "\(row[0]) displaced_\(g)") }
+        }
+        // The groups' totals: the sums of the CSV's columns.
+        let totals = try Self.rows(of: "group-totals-table", in: dom)
+        #expect(totals.map { $0[0] } == groups)
+        for (row, g) in zip(totals, groups) {
+            for (index, prefix) in [(2, "population"), (3, "exposed"), (4, "displaced")] {
+                let sum = csv.reduce(0) { $0 + (Double($1["\(prefix)_\(g)"] ?? "") ?? .nan) }
+                Self.close(row[index], String(sum), "total \(prefix)_\(g)")
+            }
+        }
+        // Ratio groups are shares of a generic file, said in words.
+        let generic = catalog.text("report.g_generic", ["source": "§"]).components(separatedBy: "§")[0]
+        #expect(dom.contains(Self.inDOM(generic)), "\(language): the generic shares are not said to be generic")
+        #expect(dom.contains("generic-ratios.yaml"))
+        // The bars: all displaced people and seven groups, four a chart.
+        #expect(dom.components(separatedBy: "<figure class=\"chart section-chart\">").count - 1 == 2)
+        #expect(dom.contains(">\(Self.inDOM(catalog.text("report.chart_all")))<") || dom.contains("<title>\(Self.inDOM(catalog.text("report.chart_all")))</title>"))
+
+        // Needs per region as the CSV has them; the profile's name and citation printed.
+        let items = try #require((manifest["needs"] as? [String: Any])?["items"] as? [[String: Any]]).compactMap { $0["id"] as? String }
+        let needs = try Self.rows(of: "needs-table", in: dom)
+        #expect(needs.count == 12)
+        for (row, line) in zip(needs, csv) {
+            for (i, item) in items.enumerated() { Self.close(row[2 + i], line["needs_\(item)"], "\(row[0]) needs_\(item)") }
+        }
+        #expect(dom.contains("Sphere Handbook minimum standards (2018)") && dom.contains("Sphere Association. The Sphere Handbook"))
+        #expect(dom.contains(">\(Self.inDOM(catalog.text("report.needs_weekly")))</td>") && dom.contains(">\(Self.inDOM(catalog.text("report.needs_once")))</td>"))
+        let itemsTable = try Self.rows(of: "needs-items-table", in: dom)
+        #expect(itemsTable.count == items.count)
+        // Amounts printed in the reader's number style: San Isidro's water.
+        let water = try #require(Double(csv[0]["needs_water"] ?? ""))
+        #expect(dom.contains(">\(Self.inDOM(NumberStyle.of(language).format(water, decimals: 0)))</td>"), "\(language): \(water) not printed")
+
+        if let screenshot {
+            // Tall enough to hold the groups and needs sections below the map and the regions.
+            _ = try Self.load(dir.path("report.html"), screenshot: screenshot, height: 7000)
+            let size = (try FileManager.default.attributesOfItem(atPath: screenshot)[.size] as? Int) ?? 0
+            #expect(size > 50_000, "the screenshot is \(size) bytes")
+            if let keep = ProcessInfo.processInfo.environment["EXPOSURE_KEEP_SCREENSHOTS"] {
+                try? FileManager.default.removeItem(atPath: keep + "/report-groups.png")
+                try FileManager.default.copyItem(atPath: screenshot, toPath: keep + "/report-groups.png")
+            }
+        }
+    }
+
+    @Test func runReportWithGroupsAndNeeds() throws {
+        let dir = try TemporaryDirectory()
+        try MapCommandTests.writeGroupsScenario(dir.path("groups.yaml"))
+        let run = try CLI.run(["run", dir.path("groups.yaml"), "--output-dir", dir.path("run"), "--quiet"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let report = try CLI.run(["report", dir.path("run"), "--lang", "es", "--output", dir.path("informe.html")])
+        #expect(report.status == 0, "\(report.stderr)")
+        let (dom, console) = try Self.load(dir.path("informe.html"))
+        #expect(console.isEmpty, "the console is not silent:\n\(console.joined(separator: "\n"))")
+        let catalog = try Catalog.load(.es).writingNumbers(NumberStyle.of(.es))
+        #expect(dom.contains("<h2>\(catalog.text("report.h_groups"))</h2>") && dom.contains("<h2>\(catalog.text("report.h_needs"))</h2>"))
+        let annual = try Self.csv(dir.path("run/annual.csv"))
+        let groups = ["women", "age_0_4", "female", "youth_0_14", "adult_15_64", "elderly_65_plus", "disability"]
+        // Per region: the baseline's AAD, of everyone and of each group.
+        let table = try Self.rows(of: "groups-table", in: dom)
+        #expect(table.count == 12)
+        for row in table {
+            let line = try #require(annual.first { $0["region_id"] == row[0] && $0["scenario"] == "baseline" })
+            Self.close(row[2], line["aad_displaced"], "\(row[0]) aad_displaced")
+            for (i, g) in groups.enumerated() { Self.close(row[3 + i], line["aad_\(g)"], "\(row[0]) aad_\(g)") }
+        }
+        // Totals per scenario: the sums of annual.csv.
+        let totals = try Self.rows(of: "group-totals-table", in: dom)
+        #expect(totals.map { $0[0] } == groups)
+        for (row, g) in zip(totals, groups) {
+            for (offset, scenario) in ["baseline", "warmer"].enumerated() {
+                let sum = annual.filter { $0["scenario"] == scenario }.reduce(0) { $0 + (Double($1["aad_\(g)"] ?? "") ?? .nan) }
+                Self.close(row[3 + offset], String(sum), "\(scenario) aad_\(g)")
+            }
+        }
+        #expect(dom.components(separatedBy: "<figure class=\"chart section-chart\">").count - 1 == 2)
+        // Needs at the 100-year return period of the baseline; the warmer scenario has none, and the report says so.
+        let needs = try Self.rows(of: "needs-table", in: dom)
+        for row in needs {
+            let line = try #require(annual.first { $0["region_id"] == row[0] && $0["scenario"] == "baseline" })
+            for (i, item) in ["rice", "drinking_water", "clean_water", "family_kits", "toilets"].enumerated() {
+                Self.close(row[2 + i], line["needs_\(item)"], "\(row[0]) needs_\(item)")
+            }
+        }
+        #expect(dom.contains(catalog.text("report.needs_intro_run", ["years": "100", "scenario": "baseline"])))
+        #expect(dom.contains(catalog.text("report.needs_missing", ["scenarios": "warmer", "years": "100"])))
+        // The group rasters are inputs of the run, with their checksums, in the provenance.
+        #expect(dom.contains(catalog.text("report.role_group", ["group": "women"])))
     }
 
     @Test func refusalsWithoutChromiumOrManifest() throws {
