@@ -239,13 +239,18 @@ public struct ZonalEngine: Sendable {
         var fractions: [Double] = []
         var scratch = CoverageScratch()
         var splitter = BoundarySplitter()
-        /// Per layer, marks cells already counted as valid in this chunk (a cell may lie in several regions).
-        var counted: [[Bool]]
+        /// Marks the population's cells already counted as valid in this chunk (a cell may lie in several regions).
+        var counted: [Bool] = []
+        /// Marks the chunk's cells that some region covers at least in part (for the groups' cell counts).
+        var covered: [Bool] = []
+        /// The covered cells of the region window being summed, for the groups: chunk index, tile index, coverage.
+        var coverCells: [(chunk: Int32, tile: Int32, fraction: Double)] = []
+        /// A group's sums over one region window: per hazard, code 0 (not exposed), classes, unknown.
+        var groupSums: [Double] = []
 
         init(engine: ZonalEngine) {
             self.engine = engine
             layers = [[Double]](repeating: [], count: 1 + engine.groupCount)
-            counted = [[Bool]](repeating: [], count: 1 + engine.groupCount)
             hazards = [HazardCells](repeating: HazardCells(), count: engine.hazardCount)
             hazardParts = [HazardSubCells](repeating: HazardSubCells(), count: engine.hazardCount)
         }
@@ -260,10 +265,9 @@ public struct ZonalEngine: Sendable {
             for l in layers.indices {
                 if layers[l].count < chunk.cellCount { layers[l] = [Double](repeating: 0, count: chunk.cellCount) }
                 try (l == 0 ? inputs.population : inputs.groups[l - 1]).read(chunk, into: &layers[l])
-                if counted[l].count < chunk.cellCount { counted[l] = [Bool](repeating: false, count: chunk.cellCount) } else {
-                    for i in 0..<chunk.cellCount { counted[l][i] = false }
-                }
             }
+            ChunkWorker.clear(&counted, count: chunk.cellCount)
+            if engine.groupCount > 0 { ChunkWorker.clear(&covered, count: chunk.cellCount) }
             // A finer hazard keeps, for the cells regions' boundaries cross, the class of each part of the cell;
             // to bound that memory the chunk is sampled and summed in tiles (the population is read once).
             let fine = inputs.hazards.filter(\.keepsSubCells)
@@ -276,7 +280,25 @@ public struct ZonalEngine: Sendable {
                 }
                 sum(tile, of: chunk, into: &sums)
             }
+            // A group's cells with data (and negative ones) among those some region covers.
+            for l in 1..<layers.count {
+                var valid = 0, negative = 0
+                layers[l].withUnsafeBufferPointer { people in
+                    for i in 0..<chunk.cellCount where covered[i] && !people[i].isNaN {
+                        valid += 1
+                        if people[i] < 0 { negative += 1 }
+                    }
+                }
+                sums.validCells[l] = valid
+                sums.negativeCells[l] = negative
+            }
             return sums
+        }
+
+        static func clear(_ flags: inout [Bool], count: Int) {
+            if flags.count < count { flags = [Bool](repeating: false, count: count) } else {
+                for i in 0..<count { flags[i] = false }
+            }
         }
 
         /// Adds every region's sums over the cells of `tile` (hazards sampled on the tile, layers read on the chunk).
@@ -292,24 +314,43 @@ public struct ZonalEngine: Sendable {
                 var layerPopulations = [Double](repeating: 0, count: layers.count)
                 var layerTotals = [[RegionTotals]](repeating: empty, count: layers.count)
                 var anyTouched = false
-                for l in layers.indices {
-                    var totals = empty
-                    var validCells = 0, negativeCells = 0
-                    // The per-cell loop is a function of its own that touches only its arguments, so the optimiser keeps
-                    // it as tight as before the boundary work below existed (checked with callgrind: a call on the
-                    // worker here, or `inout totals` passed to one, cost the loop 10 to 35 % more instructions).
-                    let (regionPopulation, touched) = ChunkWorker.accumulate(
-                        window: window, tile: tile, chunk: chunk, fractions: fractions, population: layers[l], counted: &counted[l],
-                        hazards: hazards, hazardParts: hazardParts, classCount: classCount, totals: &totals,
-                        validCells: &validCells, negativeCells: &negativeCells)
-                    sums.validCells[l] += validCells
-                    sums.negativeCells[l] += negativeCells
-                    if touched {
+                var totals = empty
+                var validCells = 0, negativeCells = 0
+                // The per-cell loop is a function of its own that touches only its arguments, so the optimiser keeps
+                // it as tight as before the boundary work below existed (checked with callgrind: a call on the
+                // worker here, or `inout totals` passed to one, cost the loop 10 to 35 % more instructions).
+                let (regionPopulation, touched) = ChunkWorker.accumulate(
+                    window: window, tile: tile, chunk: chunk, fractions: fractions, population: layers[0], counted: &counted,
+                    hazards: hazards, hazardParts: hazardParts, classCount: classCount, totals: &totals,
+                    validCells: &validCells, negativeCells: &negativeCells)
+                sums.validCells[0] += validCells
+                sums.negativeCells[0] += negativeCells
+                if touched {
+                    anyTouched = true
+                    layerPopulations[0] = regionPopulation
+                    for h in 0..<engine.hazardCount { totals[h].population = regionPopulation }
+                }
+                layerTotals[0] = totals
+                if layers.count > 1 {
+                    // The groups: the covered cells once, then each group over them in one flat loop.
+                    ChunkWorker.coveredCells(window: window, tile: tile, chunk: chunk, fractions: fractions, into: &coverCells,
+                                             marking: &covered)
+                    let stride = classCount + 2
+                    if groupSums.count < stride * engine.hazardCount { groupSums = [Double](repeating: 0, count: stride * engine.hazardCount) }
+                    for l in 1..<layers.count {
+                        let (population, touched) = ChunkWorker.accumulateGroup(
+                            cells: coverCells, people: layers[l], hazards: hazards, hazardParts: hazardParts, classCount: classCount,
+                            sums: &groupSums)
+                        guard touched else { continue }
                         anyTouched = true
-                        layerPopulations[l] = regionPopulation
-                        for h in 0..<engine.hazardCount { totals[h].population = regionPopulation }
+                        layerPopulations[l] = population
+                        for h in 0..<engine.hazardCount {
+                            let base = h * stride
+                            layerTotals[l][h].population = population
+                            for k in 0..<classCount { layerTotals[l][h].exposedByClass[k] = groupSums[base + k + 1] }
+                            layerTotals[l][h].hazardUnknown = groupSums[base + classCount + 1]
+                        }
                     }
-                    layerTotals[l] = totals
                 }
                 if recording {
                     let parts = splitter.sums(window: window, tile: tile, chunk: chunk, fractions: fractions, layers: layers,
@@ -318,6 +359,60 @@ public struct ZonalEngine: Sendable {
                 }
                 if anyTouched { sums.regions.append((index, layerPopulations, layerTotals)) }
             }
+        }
+
+        /// The cells of `window` with some coverage, in row-major order, marked in `covered` (chunk indices).
+        private static func coveredCells(window: GridWindow, tile: GridWindow, chunk: GridWindow, fractions: [Double],
+                                         into cells: inout [(chunk: Int32, tile: Int32, fraction: Double)], marking covered: inout [Bool]) {
+            cells.removeAll(keepingCapacity: true)
+            for r in 0..<window.height {
+                let chunkRow = (window.row - chunk.row + r) * chunk.width + (window.column - chunk.column)
+                let tileRow = (window.row - tile.row + r) * tile.width + (window.column - tile.column)
+                for c in 0..<window.width {
+                    let f = fractions[r * window.width + c]
+                    if f == 0 { continue }
+                    covered[chunkRow + c] = true
+                    cells.append((Int32(chunkRow + c), Int32(tileRow + c), f))
+                }
+            }
+        }
+
+        /// A group's sums over the covered cells of a region window, exactly as ``accumulate`` adds the
+        /// population's (same cells, same order, same products): per hazard, `sums[h * (classCount + 2) + code]`
+        /// with code 0 not exposed, 1...classCount the classes and classCount + 1 unknown. Cells a finer hazard
+        /// splits on the boundary are left to ``BoundarySplitter``. Returns the group's people and whether any
+        /// cell held some.
+        private static func accumulateGroup(
+            cells: [(chunk: Int32, tile: Int32, fraction: Double)], people: [Double], hazards: [HazardCells],
+            hazardParts: [HazardSubCells], classCount: Int, sums: inout [Double]
+        ) -> (population: Double, touched: Bool) {
+            let stride = classCount + 2, unknown = classCount + 1
+            for i in 0..<(stride * hazards.count) { sums[i] = 0 }
+            var population = 0.0
+            var touched = false
+            people.withUnsafeBufferPointer { people in
+                sums.withUnsafeMutableBufferPointer { sums in
+                    for cell in cells {
+                        let p = people[Int(cell.chunk)]
+                        if !(p > 0) { continue }
+                        touched = true
+                        let weight = cell.fraction * p
+                        population += weight
+                        for h in hazards.indices {
+                            let base = h * stride
+                            switch hazards[h].layout {
+                            case .codes:
+                                sums[base + Int(hazards[h].codes[Int(cell.tile)])] += weight
+                            case .shares:
+                                if cell.fraction < 1 && hazardParts[h].isAvailable { continue }
+                                let shares = hazards[h].shares, first = Int(cell.tile) * hazards[h].codeCount
+                                for k in 1...unknown { sums[base + k] += weight * Double(shares[first + k]) }
+                            }
+                        }
+                    }
+                }
+            }
+            return (population, touched)
         }
 
         /// Adds `coverage x count` (by class, for each hazard) over the cells of `window`, but for the parts of

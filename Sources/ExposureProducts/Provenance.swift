@@ -1,6 +1,7 @@
 import ExposureAdapters
 import ExposureCore
 import Foundation
+import Synchronization
 import GDALSwift
 
 /// An input as a manifest records it: role, path, size, SHA-256 of every file of the dataset, CRS, and
@@ -40,6 +41,26 @@ public struct InputFingerprint: Encodable, Sendable {
         if input.scale != 1 || input.offset != 0 { details["scaleOffset"] = "\(input.scale),\(input.offset)" }
         if input.crsWasAssumed { details["crsAssumed"] = "yes (--assume-crs)" }
         return try InputFingerprint(role: role, path: input.path, crs: input.crsName, epsg: input.epsg, details: details)
+    }
+
+    /// Fingerprints of many rasters (dozens of group rasters), checksummed on all cores: hashing gigabytes
+    /// one file after another would take longer than the pass that read them.
+    public static func rasters(_ inputs: [(input: RasterInput, role: String)]) throws -> [InputFingerprint] {
+        let results = Mutex([Result<InputFingerprint, any Error>?](repeating: nil, count: inputs.count))
+        let next = Mutex(0)
+        let workers = max(1, min(inputs.count, ProcessInfo.processInfo.activeProcessorCount))
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while true {
+                let index = next.withLock { value -> Int in
+                    defer { value += 1 }
+                    return value
+                }
+                guard index < inputs.count else { return }
+                let result = Result { try InputFingerprint.raster(inputs[index].input, role: inputs[index].role) }
+                results.withLock { $0[index] = result }
+            }
+        }
+        return try results.withLock { $0 }.map { try $0!.get() }
     }
 
     public static func size(_ path: String) -> Int? {

@@ -76,11 +76,10 @@ struct Manifest: Encodable {
             role: "regions", path: result.regions.path, crs: result.regions.spatialReference.name,
             epsg: result.regions.spatialReference.epsgCode, details: regionDetails))
         if let hazard = result.hazard { inputs.append(try InputFingerprint.raster(hazard, role: "hazard")) }
-        for group in result.groups.groups {
-            if case .raster(let raster) = group.source {
-                inputs.append(try InputFingerprint.raster(raster.input, role: "population group '\(group.name)'"))
-            }
-        }
+        inputs += try InputFingerprint.rasters(result.groups.groups.compactMap { group in
+            guard case .raster(let raster) = group.source else { return nil }
+            return (raster.input, "population group '\(group.name)'")
+        })
         if let ratios = result.groups.ratios { inputs.append(try Input(role: "group ratios", path: ratios.path, crs: "", epsg: nil, details: [:])) }
         if let needs = result.needs { inputs.append(try Input(role: "needs profile", path: needs.path, crs: "", epsg: nil, details: [:])) }
         self.inputs = inputs

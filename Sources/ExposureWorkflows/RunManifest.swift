@@ -123,11 +123,11 @@ struct RunManifest: Encodable {
             warnings: warnings, timingsSeconds: timings,
             populationGroups: try sets.first.flatMap { set -> [Group]? in
                 if set.groups.isEmpty { return nil }
-                return try set.groups.map { series in
-                    let raster = groups.rasters.first { $0.name == series.name }
-                    return Group(name: series.name, source: raster == nil ? "ratio" : "raster",
-                                 input: try raster.map { try InputFingerprint.raster($0.input, role: "population group '\($0.name)'") },
-                                 alignment: raster?.alignment, population: series.populations.reduce(0, +))
+                let fingerprints = try InputFingerprint.rasters(groups.rasters.map { ($0.input, "population group '\($0.name)'") })
+                return set.groups.map { series in
+                    let index = groups.rasters.firstIndex { $0.name == series.name }
+                    return Group(name: series.name, source: index == nil ? "ratio" : "raster", input: index.map { fingerprints[$0] },
+                                 alignment: index.map { groups.rasters[$0].alignment } ?? nil, population: series.populations.reduce(0, +))
                 }
             },
             groupRatios: groups.ratios.map { Manifest.RatiosEntry($0, regionIDs: sets.flatMap(\.regions.ids)) },
