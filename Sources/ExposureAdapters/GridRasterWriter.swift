@@ -31,6 +31,11 @@ public final class GridRasterWriter {
         try band.write(window, values: values)
     }
 
+    /// Adds metadata items (e.g. counts known only once every window is written); GeoTIFF stores them on close.
+    public func setMetadata(_ items: [String: String]) throws {
+        for (key, value) in items.sorted(by: { $0.key < $1.key }) { try dataset.setMetadataItem(key, value) }
+    }
+
     /// Flushes and closes; throws if GDAL reports a failure while writing.
     public func close() throws {
         try dataset.close()

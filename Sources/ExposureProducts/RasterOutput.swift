@@ -10,14 +10,28 @@ extension OutputSet {
     public func writeRaster<T: RasterElement>(_ path: String, grid: Grid, crs: SpatialReference, type: RasterDataType, noData: Double?,
                                               description: String, unit: String, metadata: [String: String], style: RasterStyle,
                                               inputs: [String], values: [T]) throws {
-        var metadata = metadata
-        metadata["EXPOSURE_MANIFEST"] = try Provenance.json(inputs: inputs, parameters: metadata, outputs: self)
+        try writeRaster(path, grid: grid, crs: crs, type: type, noData: noData, description: description, unit: unit,
+                        metadata: metadata, style: style, inputs: inputs) { writer in
+            try writer.write(grid.fullWindow, values: values)
+            return [:]
+        }
+    }
+
+    /// Writes a declared raster output window by window: `fill` writes every window through the writer (so
+    /// the raster never has to be in memory) and returns metadata known only at the end (counts), which is
+    /// added to `metadata` and to the provenance. Same file, style and provenance as the one-go form.
+    public func writeRaster(_ path: String, grid: Grid, crs: SpatialReference, type: RasterDataType, noData: Double?,
+                            description: String, unit: String, metadata: [String: String], style: RasterStyle,
+                            inputs: [String], fill: (GridRasterWriter) throws -> [String: String]) throws {
         let categories: [RasterCategory]
         if case .categories(let list) = style { categories = list } else { categories = [] }
         try write(path) { temporary in
             let writer = try GridRasterWriter(path: temporary, grid: grid, crs: crs, type: type, noData: noData, description: description,
                                               unit: unit, metadata: metadata, categories: categories)
-            try writer.write(grid.fullWindow, values: values)
+            let final = metadata.merging(try fill(writer)) { _, last in last }
+            var extra = final.filter { metadata[$0.key] != $0.value }
+            extra["EXPOSURE_MANIFEST"] = try Provenance.json(inputs: inputs, parameters: final, outputs: self)
+            try writer.setMetadata(extra)
             try writer.close()
         }
         try writeStyle(style, for: path)
