@@ -32,7 +32,7 @@ public struct HazardClasses: Sendable, Equatable, Codable {
         self.unit = unit
     }
 
-    public var count: Int { thresholds.count }
+    @inlinable public var count: Int { thresholds.count }
 
     /// The most classes a hazard can have (class codes and "unknown" fit in a byte).
     public static let maxCount = 250
@@ -40,10 +40,10 @@ public struct HazardClasses: Sendable, Equatable, Codable {
     /// Code of "not exposed" (below the first threshold).
     public static let notExposedCode: UInt8 = 0
     /// Code of "hazard unknown" (nodata, outside the hazard raster).
-    public var unknownCode: UInt8 { UInt8(count + 1) }
+    @inlinable public var unknownCode: UInt8 { UInt8(count + 1) }
 
     /// 0 below the first threshold, i (1-based) for class i, ``unknownCode`` for NaN.
-    @inline(__always)
+    @inlinable
     public func code(for value: Double) -> UInt8 {
         if value.isNaN { return unknownCode }
         if value < thresholds[0] { return 0 }

@@ -214,6 +214,29 @@ public struct HazardSampler {
         }
         let window = GridWindow(column: minC, row: minR, width: maxC - minC + 1, height: maxR - minR + 1)
         try reader.readCodes(window, classes: classes, into: &codes)
+        if positions.separable {
+            // The same hazard column for every row: its index in the window once per column (-1 outside).
+            var columnIndex = [Int](repeating: -1, count: vw)
+            for i in 0..<vw {
+                let c = positions.columns[i]
+                if c >= 0 && c < Double(hazard.width) { columnIndex[i] = Int(c) - window.column }
+            }
+            codes.withUnsafeBufferPointer { codes in
+                for j in 0..<vh {
+                    let r = positions.rows[j]
+                    guard r >= 0 && r < Double(hazard.height) else {
+                        for i in 0..<vw { pointCodes[j * vw + i] = unknown }
+                        continue
+                    }
+                    let base = (Int(r) - window.row) * window.width
+                    for i in 0..<vw {
+                        let k = columnIndex[i]
+                        pointCodes[j * vw + i] = k < 0 ? unknown : codes[base + k]
+                    }
+                }
+            }
+            return
+        }
         for j in 0..<vh {
             for i in 0..<vw {
                 let c = column(i, j), r = row(i, j)

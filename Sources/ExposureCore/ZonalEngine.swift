@@ -118,15 +118,32 @@ public struct ZonalEngine: Sendable {
         chunkHeight = min(chunkHeight, grid.height)
         chunkWidth = min(chunkWidth, grid.width)
         let touched = regions.map(\.cellWindow).filter { !$0.isEmpty }
-        var chunks: [GridWindow] = []
-        for row in stride(from: 0, to: grid.height, by: chunkHeight) {
-            for column in stride(from: 0, to: grid.width, by: chunkWidth) {
+        var chunks: [(order: UInt64, window: GridWindow)] = []
+        for (j, row) in stride(from: 0, to: grid.height, by: chunkHeight).enumerated() {
+            for (i, column) in stride(from: 0, to: grid.width, by: chunkWidth).enumerated() {
                 let chunk = GridWindow(column: column, row: row, width: min(chunkWidth, grid.width - column),
                                        height: min(chunkHeight, grid.height - row))
-                if touched.contains(where: { !$0.intersection(chunk).isEmpty }) { chunks.append(chunk) }
+                if touched.contains(where: { !$0.intersection(chunk).isEmpty }) { chunks.append((morton(i, j), chunk)) }
             }
         }
-        return chunks
+        // Z order: chunks next to each other on the grid are processed close in time, so the hazard blocks a
+        // chunk shares with its neighbours below as well as beside are still in GDAL's block cache (in rows, a
+        // chunk's neighbour below comes a whole row of chunks later, and with many hazards its blocks are gone).
+        return chunks.sorted { $0.order < $1.order }.map(\.window)
+    }
+
+    /// The Morton (Z-order) code of chunk column i, chunk row j.
+    static func morton(_ i: Int, _ j: Int) -> UInt64 {
+        func spread(_ v: Int) -> UInt64 {
+            var x = UInt64(truncatingIfNeeded: v) & 0xFFFF_FFFF
+            x = (x | (x << 16)) & 0x0000_FFFF_0000_FFFF
+            x = (x | (x << 8)) & 0x00FF_00FF_00FF_00FF
+            x = (x | (x << 4)) & 0x0F0F_0F0F_0F0F_0F0F
+            x = (x | (x << 2)) & 0x3333_3333_3333_3333
+            x = (x | (x << 1)) & 0x5555_5555_5555_5555
+            return x
+        }
+        return spread(i) | (spread(j) << 1)
     }
 
     /// A chunk's sums: per region touched, per layer (the population, then each group), the people and the
@@ -245,8 +262,12 @@ public struct ZonalEngine: Sendable {
         var covered: [Bool] = []
         /// The covered cells of the region window being summed, for the groups: chunk index, tile index, coverage.
         var coverCells: [(chunk: Int32, tile: Int32, fraction: Double)] = []
-        /// A group's sums over one region window: per hazard, code 0 (not exposed), classes, unknown.
-        var groupSums: [Double] = []
+        /// A layer's sums over one region window: per hazard, code 0 (not exposed), classes, unknown.
+        var flatSums: [Double] = []
+        /// When every hazard gives one code per cell (none is finer than the population grid): the tile's codes
+        /// interleaved, `codes[cell * hazardCount + h]`, so a cell's classes for all hazards are read together.
+        var interleaved: [UInt8] = []
+        var isInterleaved = false
 
         init(engine: ZonalEngine) {
             self.engine = engine
@@ -278,6 +299,7 @@ public struct ZonalEngine: Sendable {
                 for h in 0..<engine.hazardCount {
                     try inputs.hazards[h].sample(tile, into: &hazards[h], parts: &hazardParts[h], keepingParts: true)
                 }
+                interleaveCodes(tile)
                 sum(tile, of: chunk, into: &sums)
             }
             // A group's cells with data (and negative ones) among those some region covers.
@@ -293,6 +315,22 @@ public struct ZonalEngine: Sendable {
                 sums.negativeCells[l] = negative
             }
             return sums
+        }
+
+        /// Fills ``interleaved`` when every hazard of the tile is in the codes layout.
+        private mutating func interleaveCodes(_ tile: GridWindow) {
+            let count = engine.hazardCount
+            isInterleaved = count > 0 && hazards.allSatisfy { $0.layout == .codes }
+            guard isInterleaved else { return }
+            let n = tile.cellCount
+            if interleaved.count < n * count { interleaved = [UInt8](repeating: 0, count: n * count) }
+            interleaved.withUnsafeMutableBufferPointer { out in
+                for h in 0..<count {
+                    hazards[h].codes.withUnsafeBufferPointer { codes in
+                        for i in 0..<n { out[i * count + h] = codes[i] }
+                    }
+                }
+            }
         }
 
         static func clear(_ flags: inout [Bool], count: Int) {
@@ -316,13 +354,25 @@ public struct ZonalEngine: Sendable {
                 var anyTouched = false
                 var totals = empty
                 var validCells = 0, negativeCells = 0
-                // The per-cell loop is a function of its own that touches only its arguments, so the optimiser keeps
-                // it as tight as before the boundary work below existed (checked with callgrind: a call on the
-                // worker here, or `inout totals` passed to one, cost the loop 10 to 35 % more instructions).
-                let (regionPopulation, touched) = ChunkWorker.accumulate(
-                    window: window, tile: tile, chunk: chunk, fractions: fractions, population: layers[0], counted: &counted,
-                    hazards: hazards, hazardParts: hazardParts, classCount: classCount, totals: &totals,
-                    validCells: &validCells, negativeCells: &negativeCells)
+                let stride = classCount + 2
+                if flatSums.count < stride * engine.hazardCount { flatSums = [Double](repeating: 0, count: stride * engine.hazardCount) }
+                let regionPopulation: Double, touched: Bool
+                if isInterleaved {
+                    // Many hazards at the cost of few: one read of each cell's codes, one flat array of sums.
+                    (regionPopulation, touched) = ChunkWorker.accumulateCodes(
+                        window: window, tile: tile, chunk: chunk, fractions: fractions, population: layers[0], counted: &counted,
+                        codes: interleaved, hazardCount: engine.hazardCount, stride: stride, sums: &flatSums,
+                        validCells: &validCells, negativeCells: &negativeCells)
+                    ChunkWorker.copy(flatSums, into: &totals, classCount: classCount)
+                } else {
+                    // The per-cell loop is a function of its own that touches only its arguments, so the optimiser keeps
+                    // it as tight as before the boundary work below existed (checked with callgrind: a call on the
+                    // worker here, or `inout totals` passed to one, cost the loop 10 to 35 % more instructions).
+                    (regionPopulation, touched) = ChunkWorker.accumulate(
+                        window: window, tile: tile, chunk: chunk, fractions: fractions, population: layers[0], counted: &counted,
+                        hazards: hazards, hazardParts: hazardParts, classCount: classCount, totals: &totals,
+                        validCells: &validCells, negativeCells: &negativeCells)
+                }
                 sums.validCells[0] += validCells
                 sums.negativeCells[0] += negativeCells
                 if touched {
@@ -335,21 +385,15 @@ public struct ZonalEngine: Sendable {
                     // The groups: the covered cells once, then each group over them in one flat loop.
                     ChunkWorker.coveredCells(window: window, tile: tile, chunk: chunk, fractions: fractions, into: &coverCells,
                                              marking: &covered)
-                    let stride = classCount + 2
-                    if groupSums.count < stride * engine.hazardCount { groupSums = [Double](repeating: 0, count: stride * engine.hazardCount) }
                     for l in 1..<layers.count {
                         let (population, touched) = ChunkWorker.accumulateGroup(
-                            cells: coverCells, people: layers[l], hazards: hazards, hazardParts: hazardParts, classCount: classCount,
-                            sums: &groupSums)
+                            cells: coverCells, people: layers[l], hazards: hazards, hazardParts: hazardParts,
+                            interleaved: isInterleaved ? interleaved : nil, classCount: classCount, sums: &flatSums)
                         guard touched else { continue }
                         anyTouched = true
                         layerPopulations[l] = population
-                        for h in 0..<engine.hazardCount {
-                            let base = h * stride
-                            layerTotals[l][h].population = population
-                            for k in 0..<classCount { layerTotals[l][h].exposedByClass[k] = groupSums[base + k + 1] }
-                            layerTotals[l][h].hazardUnknown = groupSums[base + classCount + 1]
-                        }
+                        ChunkWorker.copy(flatSums, into: &layerTotals[l], classCount: classCount)
+                        for h in 0..<engine.hazardCount { layerTotals[l][h].population = population }
                     }
                 }
                 if recording {
@@ -384,12 +428,30 @@ public struct ZonalEngine: Sendable {
         /// cell held some.
         private static func accumulateGroup(
             cells: [(chunk: Int32, tile: Int32, fraction: Double)], people: [Double], hazards: [HazardCells],
-            hazardParts: [HazardSubCells], classCount: Int, sums: inout [Double]
+            hazardParts: [HazardSubCells], interleaved: [UInt8]?, classCount: Int, sums: inout [Double]
         ) -> (population: Double, touched: Bool) {
-            let stride = classCount + 2, unknown = classCount + 1
-            for i in 0..<(stride * hazards.count) { sums[i] = 0 }
+            let stride = classCount + 2, unknown = classCount + 1, count = hazards.count
+            for i in 0..<(stride * count) { sums[i] = 0 }
             var population = 0.0
             var touched = false
+            if let interleaved {
+                people.withUnsafeBufferPointer { people in
+                    sums.withUnsafeMutableBufferPointer { sums in
+                        interleaved.withUnsafeBufferPointer { codes in
+                            for cell in cells {
+                                let p = people[Int(cell.chunk)]
+                                if !(p > 0) { continue }
+                                touched = true
+                                let weight = cell.fraction * p
+                                population += weight
+                                let first = Int(cell.tile) * count
+                                for h in 0..<count { sums[h * stride + Int(codes[first + h])] += weight }
+                            }
+                        }
+                    }
+                }
+                return (population, touched)
+            }
             people.withUnsafeBufferPointer { people in
                 sums.withUnsafeMutableBufferPointer { sums in
                     for cell in cells {
@@ -413,6 +475,64 @@ public struct ZonalEngine: Sendable {
                 }
             }
             return (population, touched)
+        }
+
+        /// ``accumulate`` when every hazard gives one code per cell: the same cells in the same order and the same
+        /// sums (so the same results), from the interleaved codes into flat sums (`sums[h * stride + code]`).
+        private static func accumulateCodes(
+            window: GridWindow, tile: GridWindow, chunk: GridWindow, fractions: [Double], population: [Double],
+            counted: inout [Bool], codes: [UInt8], hazardCount: Int, stride: Int, sums: inout [Double],
+            validCells: inout Int, negativeCells: inout Int
+        ) -> (population: Double, touched: Bool) {
+            for i in 0..<(stride * hazardCount) { sums[i] = 0 }
+            var regionPopulation = 0.0
+            var touched = false
+            var valid = 0, negative = 0
+            fractions.withUnsafeBufferPointer { fractions in
+                population.withUnsafeBufferPointer { population in
+                    counted.withUnsafeMutableBufferPointer { counted in
+                        codes.withUnsafeBufferPointer { codes in
+                            sums.withUnsafeMutableBufferPointer { sums in
+                                for r in 0..<window.height {
+                                    let chunkRow = (window.row - chunk.row + r) * chunk.width + (window.column - chunk.column)
+                                    let tileRow = (window.row - tile.row + r) * tile.width + (window.column - tile.column)
+                                    for c in 0..<window.width {
+                                        let f = fractions[r * window.width + c]
+                                        if f == 0 { continue }
+                                        let cell = chunkRow + c
+                                        let people = population[cell]
+                                        if people.isNaN { continue }
+                                        if !counted[cell] {
+                                            counted[cell] = true
+                                            valid += 1
+                                            if people < 0 { negative += 1 }
+                                        }
+                                        if people <= 0 { continue }
+                                        touched = true
+                                        let weight = f * people
+                                        regionPopulation += weight
+                                        let first = (tileRow + c) * hazardCount
+                                        for h in 0..<hazardCount { sums[h * stride + Int(codes[first + h])] += weight }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            validCells += valid
+            negativeCells += negative
+            return (regionPopulation, touched)
+        }
+
+        /// Flat sums (code 0 not exposed, 1...classCount, unknown) into per-hazard totals.
+        private static func copy(_ sums: [Double], into totals: inout [RegionTotals], classCount: Int) {
+            let stride = classCount + 2
+            for h in totals.indices {
+                let base = h * stride
+                for k in 0..<classCount { totals[h].exposedByClass[k] = sums[base + k + 1] }
+                totals[h].hazardUnknown = sums[base + classCount + 1]
+            }
         }
 
         /// Adds `coverage x count` (by class, for each hazard) over the cells of `window`, but for the parts of

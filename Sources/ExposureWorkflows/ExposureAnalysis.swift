@@ -155,7 +155,13 @@ public enum ExposureAnalysis {
         return analysis
     }
 
-    /// Each block is read once, so a large block cache only costs memory: 64 MB during a pass, unless
-    /// GDAL_CACHEMAX says otherwise.
+    /// Each population block is read once, so a large block cache only costs memory: 64 MB during a pass,
+    /// unless GDAL_CACHEMAX says otherwise.
     static let streamingCacheBytes = 64 << 20
+
+    /// A hazard block is read by every chunk it overlaps (chunks are made of population blocks): with many
+    /// hazards, 4 MB more per hazard keeps the blocks neighbouring chunks share (up to 160 MB in all).
+    static func streamingCacheBytes(hazards: Int) -> Int {
+        min(160 << 20, streamingCacheBytes + max(0, hazards - 1) * (4 << 20))
+    }
 }

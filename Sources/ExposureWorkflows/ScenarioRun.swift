@@ -250,7 +250,7 @@ public enum ScenarioRun {
                                                            max(1 << 16, (1 << 20) / max(1, layers.count / 2))))
             let plans = layers.map(\.plan)
             let nanCount = UndeclaredNaNCount()
-            let result = try GDALEnvironment.withCacheSize(bytes: ExposureAnalysis.streamingCacheBytes) { try engine.run(
+            let result = try GDALEnvironment.withCacheSize(bytes: ExposureAnalysis.streamingCacheBytes(hazards: layers.count)) { try engine.run(
                 threads: threads,
                 makeInputs: {
                     WorkerInputs(population: try GDALPopulationReader(population, nanCount: nanCount), groups: try groups.readers(),
