@@ -12,7 +12,7 @@ public struct RegionTotals: Sendable, Equatable {
 
     public var exposed: Double { exposedByClass.reduce(0, +) }
 
-    mutating func add(_ other: RegionTotals) {
+    public mutating func add(_ other: RegionTotals) {
         population += other.population
         hazardUnknown += other.hazardUnknown
         for i in exposedByClass.indices { exposedByClass[i] += other.exposedByClass[i] }

@@ -37,6 +37,13 @@ public struct LayerTotals: Sendable {
     public let validCellsInRegions: Int
     /// The layer's cells with a negative count (counted as zero).
     public let negativeCells: Int
+
+    public init(hazardTotals: [[RegionTotals]], populations: [Double], validCellsInRegions: Int, negativeCells: Int) {
+        self.hazardTotals = hazardTotals
+        self.populations = populations
+        self.validCellsInRegions = validCellsInRegions
+        self.negativeCells = negativeCells
+    }
 }
 
 /// The result of a zonal pass.
@@ -57,6 +64,39 @@ public struct ZonalResult: Sendable {
     /// The same sums for each population group raster, in the engine's group order.
     public let groups: [LayerTotals]
     public let chunkCount: Int
+
+    public init(hazardTotals: [[RegionTotals]], populations: [Double], validCellsInRegions: Int, negativeCells: Int,
+                groups: [LayerTotals], chunkCount: Int) {
+        self.hazardTotals = hazardTotals
+        self.populations = populations
+        self.validCellsInRegions = validCellsInRegions
+        self.negativeCells = negativeCells
+        self.groups = groups
+        self.chunkCount = chunkCount
+    }
+
+    /// The population's sums as a layer.
+    public var populationLayer: LayerTotals {
+        LayerTotals(hazardTotals: hazardTotals, populations: populations, validCellsInRegions: validCellsInRegions,
+                    negativeCells: negativeCells)
+    }
+
+    /// The sums of two parts of a pass (disjoint sets of chunks of the same engine).
+    public func adding(_ other: ZonalResult) -> ZonalResult {
+        let a = populationLayer.adding(other.populationLayer)
+        return ZonalResult(hazardTotals: a.hazardTotals, populations: a.populations, validCellsInRegions: a.validCellsInRegions,
+                           negativeCells: a.negativeCells, groups: zip(groups, other.groups).map { $0.adding($1) }, chunkCount: chunkCount)
+    }
+}
+
+extension LayerTotals {
+    public func adding(_ other: LayerTotals) -> LayerTotals {
+        var totals = hazardTotals
+        for h in totals.indices { for r in totals[h].indices { totals[h][r].add(other.hazardTotals[h][r]) } }
+        return LayerTotals(hazardTotals: totals, populations: zip(populations, other.populations).map { $0 + $1 },
+                           validCellsInRegions: validCellsInRegions + other.validCellsInRegions,
+                           negativeCells: negativeCells + other.negativeCells)
+    }
 }
 
 /// One streaming pass over the population grid: chunks of whole blocks are read once, each by one worker,
@@ -160,16 +200,20 @@ public struct ZonalEngine: Sendable {
     }
 
     /// Runs the pass on `threads` threads; `makeInputs` is called once on each thread to open its readers.
+    /// - Parameter range: the chunks to process (indices into ``chunks``, a part of the grid: see
+    ///   ``partRange(part:of:)``); all by default. The result holds the sums over those chunks only.
     public func run(
         threads: Int,
+        chunks range: Range<Int>? = nil,
         makeInputs: @Sendable () throws -> WorkerInputs,
         progress: @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }
     ) throws -> ZonalResult {
+        let range = (range ?? chunks.indices).clamped(to: chunks.indices)
         let results = Mutex([ChunkSums?](repeating: nil, count: chunks.count))
-        let next = Mutex(0)
+        let next = Mutex(range.lowerBound)
         let firstError = Mutex<(any Error)?>(nil)
         let done = Mutex(0)
-        let workerCount = max(1, min(threads, chunks.count))
+        let workerCount = max(1, min(threads, range.count))
         DispatchQueue.concurrentPerform(iterations: workerCount) { _ in
             do {
                 var inputs = try makeInputs()
@@ -179,14 +223,14 @@ public struct ZonalEngine: Sendable {
                         defer { value += 1 }
                         return value
                     }
-                    guard index < chunks.count else { break }
+                    guard index < range.upperBound else { break }
                     let sums = try worker.process(chunks[index], inputs: &inputs)
                     results.withLock { $0[index] = sums }
                     let count = done.withLock { value -> Int in
                         value += 1
                         return value
                     }
-                    progress(count, chunks.count)
+                    progress(count, range.count)
                 }
             } catch {
                 firstError.withLock { if $0 == nil { $0 = error } }
@@ -218,6 +262,12 @@ public struct ZonalEngine: Sendable {
         }
         return ZonalResult(hazardTotals: hazardTotals[0], populations: populations[0], validCellsInRegions: valid[0],
                            negativeCells: negative[0], groups: groups, chunkCount: chunks.count)
+    }
+
+    /// The chunks of part `part` (0-based) of `count` parts: whole chunks, consecutive, about as many in each
+    /// part, so that the parts of any count cover every chunk exactly once.
+    public func partRange(part: Int, of count: Int) -> Range<Int> {
+        (chunks.count * part / count)..<(chunks.count * (part + 1) / count)
     }
 
     /// Parts of `chunk` of at most `maxCells` cells and about equal sizes (bands of whole rows when a row

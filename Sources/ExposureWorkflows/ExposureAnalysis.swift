@@ -79,6 +79,97 @@ public struct AnalysisResult {
 /// Population (and hazard exposure and displacement) per region, in one streaming pass.
 public enum ExposureAnalysis {
     public static func run(_ options: AnalysisOptions, progress: ProgressReport? = nil) throws -> AnalysisResult {
+        let prepared = try prepare(options)
+        let pass = try prepared.pass(chunks: nil, progress: progress)
+        return try prepared.finish(pass)
+    }
+
+    /// Everything checked and planned before the pass: inputs, regions on the population grid, hazard and
+    /// group plans, the engine and its chunks. `exposure merge` prepares again from the same options and
+    /// finishes with the parts' sums.
+    struct Prepared {
+        let options: AnalysisOptions
+        let start: Date
+        let population: RasterInput
+        let regions: RegionSet
+        let shapes: [RegionShape]
+        let plan: HazardPlan?
+        let groupPlan: GroupPlan
+        private(set) var engine: ZonalEngine
+        /// How the grid was cut into chunks when not as usual (parts of a small grid need smaller chunks).
+        private(set) var chunking: Chunking?
+        let warnings: [String]
+
+        /// Chunks of about `targetCells` cells made of `blockWidth x blockHeight` units.
+        struct Chunking: Codable, Sendable, Equatable {
+            var targetCells: Int
+            var blockWidth: Int
+            var blockHeight: Int
+        }
+
+        /// The chunking that gives `parts` parts at least two chunks each: the usual one when the grid has enough
+        /// chunks, else chunks of rows and columns smaller than a block (still never sharing a cell).
+        mutating func chunk(forParts parts: Int) {
+            guard engine.chunks.count < 2 * parts else { return }
+            let cells = population.grid.cellCount
+            use(Chunking(targetCells: max(64, cells / (8 * parts)), blockWidth: 1, blockHeight: 1))
+        }
+
+        mutating func use(_ chunking: Chunking?) {
+            self.chunking = chunking
+            engine = ExposureAnalysis.engine(population: population, shapes: shapes, classes: plan?.classes,
+                                             groupCount: groupPlan.rasters.count, chunking: chunking)
+        }
+
+        /// The sums of one pass (over the chunks in `chunks`, all by default) and what the readers counted.
+        struct Pass: Sendable {
+            let result: ZonalResult
+            let undeclaredNaN: Int
+            let groupUndeclaredNaN: [Int]
+        }
+
+        func pass(chunks: Range<Int>?, progress: ProgressReport?) throws -> Pass {
+            let population = self.population, hazardPlan = plan, groupPlan = self.groupPlan
+            let nanCount = UndeclaredNaNCount()
+            let result = try GDALEnvironment.withCacheSize(bytes: ExposureAnalysis.streamingCacheBytes) { try engine.run(
+                threads: options.threads, chunks: chunks,
+                makeInputs: {
+                    WorkerInputs(population: try GDALPopulationReader(population, nanCount: nanCount),
+                                 groups: try groupPlan.readers(),
+                                 hazard: try hazardPlan?.makeSampler())
+                },
+                progress: { done, total in progress?(Double(done) / Double(max(total, 1))) }) }
+            return Pass(result: result, undeclaredNaN: nanCount.value, groupUndeclaredNaN: groupPlan.nanCounts.map(\.value))
+        }
+
+        /// The figures, groups and warnings of a complete pass.
+        func finish(_ pass: Pass) throws -> AnalysisResult {
+            let result = pass.result
+            var warnings = self.warnings
+            try PassChecks.checkSums(result, regionIDs: regions.ids, populationPath: options.populationPath)
+            if let warning = PassChecks.nanWarning(pass.undeclaredNaN, path: options.populationPath) { warnings.append(warning) }
+            if result.validCellsInRegions == 0 {
+                throw ExposureError("the population raster has no data (only nodata) inside the regions", path: options.populationPath)
+            }
+            if result.negativeCells > 0 {
+                warnings.append("\(options.populationPath): \(result.negativeCells) cell(s) inside the regions hold a negative population; counted as zero")
+            }
+            let figures = result.totals.map { RegionFigures(totals: $0, classes: plan?.classes) }
+            if let plan { warnings += plan.warnings(totals: result.totals) }
+            warnings += groupPlan.passWarnings(result, populations: result.populations, regionIDs: regions.ids,
+                                               undeclaredNaN: pass.groupUndeclaredNaN)
+            let groups = try groupPlan.figures(result, hazard: plan == nil ? nil : 0, range: regions.ids.indices, figures: figures,
+                                               classes: plan?.classes, regionIDs: regions.ids)
+            var analysis = AnalysisResult(options: options, regions: regions, figures: figures, population: population, hazard: plan?.input,
+                                          samplingMode: plan?.mode, warnings: warnings, seconds: Date().timeIntervalSince(start),
+                                          chunkCount: result.chunkCount)
+            analysis.groups = groups
+            analysis.needs = groupPlan.needs
+            return analysis
+        }
+    }
+
+    static func prepare(_ options: AnalysisOptions) throws -> Prepared {
         let start = Date()
         var warnings: [String] = []
         let population = try RasterInput(path: options.populationPath, band: options.populationBand,
@@ -121,38 +212,19 @@ public enum ExposureAnalysis {
                                       hasHazard: plan != nil, assumeCRS: options.assumeCRS, population: population)
         warnings += groupPlan.warnings
 
-        let engine = ZonalEngine(grid: population.grid, regions: shapes, classes: plan?.classes, groupCount: groupPlan.rasters.count,
-                                 blockSize: population.blockSize)
-        let hazardPlan = plan
-        let nanCount = UndeclaredNaNCount()
-        let result = try GDALEnvironment.withCacheSize(bytes: streamingCacheBytes) { try engine.run(
-            threads: options.threads,
-            makeInputs: {
-                WorkerInputs(population: try GDALPopulationReader(population, nanCount: nanCount),
-                             groups: try groupPlan.readers(),
-                             hazard: try hazardPlan?.makeSampler())
-            },
-            progress: { done, total in progress?(Double(done) / Double(max(total, 1))) }) }
+        let engine = ExposureAnalysis.engine(population: population, shapes: shapes, classes: plan?.classes,
+                                             groupCount: groupPlan.rasters.count, chunking: nil)
+        return Prepared(options: options, start: start, population: population, regions: regions, shapes: shapes, plan: plan,
+                        groupPlan: groupPlan, engine: engine, chunking: nil, warnings: warnings)
+    }
 
-        try PassChecks.checkSums(result, regionIDs: regions.ids, populationPath: options.populationPath)
-        if let warning = PassChecks.nanWarning(nanCount.value, path: options.populationPath) { warnings.append(warning) }
-        if result.validCellsInRegions == 0 {
-            throw ExposureError("the population raster has no data (only nodata) inside the regions", path: options.populationPath)
+    static func engine(population: RasterInput, shapes: [RegionShape], classes: HazardClasses?, groupCount: Int,
+                       chunking: Prepared.Chunking?) -> ZonalEngine {
+        guard let chunking else {
+            return ZonalEngine(grid: population.grid, regions: shapes, classes: classes, groupCount: groupCount, blockSize: population.blockSize)
         }
-        if result.negativeCells > 0 {
-            warnings.append("\(options.populationPath): \(result.negativeCells) cell(s) inside the regions hold a negative population; counted as zero")
-        }
-        let figures = result.totals.map { RegionFigures(totals: $0, classes: plan?.classes) }
-        if let plan { warnings += plan.warnings(totals: result.totals) }
-        warnings += groupPlan.passWarnings(result, populations: result.populations, regionIDs: regions.ids)
-        let groups = try groupPlan.figures(result, hazard: plan == nil ? nil : 0, range: regions.ids.indices, figures: figures,
-                                           classes: plan?.classes, regionIDs: regions.ids)
-        var analysis = AnalysisResult(options: options, regions: regions, figures: figures, population: population, hazard: plan?.input,
-                                      samplingMode: plan?.mode, warnings: warnings, seconds: Date().timeIntervalSince(start),
-                                      chunkCount: result.chunkCount)
-        analysis.groups = groups
-        analysis.needs = groupPlan.needs
-        return analysis
+        return ZonalEngine(grid: population.grid, regions: shapes, classes: classes, groupCount: groupCount,
+                           blockSize: (chunking.blockWidth, chunking.blockHeight), targetChunkCells: chunking.targetCells)
     }
 
     /// Each population block is read once, so a large block cache only costs memory: 64 MB during a pass,

@@ -151,7 +151,7 @@ struct GroupPlan {
 
     /// What to say after the pass about the group rasters: no data, negative or NaN cells, more people in a
     /// group than in the population.
-    func passWarnings(_ result: ZonalResult, populations: [Double], regionIDs: [String]) -> [String] {
+    func passWarnings(_ result: ZonalResult, populations: [Double], regionIDs: [String], undeclaredNaN: [Int]? = nil) -> [String] {
         var warnings: [String] = []
         for (g, raster) in rasters.enumerated() {
             let layer = result.groups[g], path = raster.input.path
@@ -161,7 +161,7 @@ struct GroupPlan {
             if layer.negativeCells > 0 {
                 warnings.append("\(path): group '\(raster.name)': \(layer.negativeCells) cell(s) inside the regions hold a negative count; counted as zero")
             }
-            if let warning = PassChecks.nanWarning(nanCounts[g].value, path: path) { warnings.append(warning) }
+            if let warning = PassChecks.nanWarning(undeclaredNaN?[g] ?? nanCounts[g].value, path: path) { warnings.append(warning) }
             // A group is part of the population: more people in it than in the whole points at a wrong raster (on
             // another grid, resampling moves people between regions a little, so this says nothing there).
             guard raster.alignment == nil else { continue }

@@ -84,12 +84,25 @@ extension Exposure {
 
         @OptionGroup(title: "Population groups and needs") var groups: GroupOptions
 
+        @Option(help: ArgumentHelp("Compute only part I of N of the population grid (0 <= I < N, whole chunks of blocks) and write its sums to --partial; `exposure merge` adds the parts.",
+                                   valueName: "I/N"))
+        var part: String?
+
+        @Option(help: ArgumentHelp("With --part: the partial result to write (JSON).", valueName: "file"))
+        var partial: String?
+
         @OptionGroup var pass: PassOptions
 
         @OptionGroup var common: CommonOptions
 
         func validate() throws {
-            if output == nil && csv == nil { throw ValidationError("give --output and/or --csv") }
+            if part != nil || partial != nil {
+                guard part != nil, partial != nil else { throw ValidationError("--part I/N and --partial FILE go together") }
+                if output != nil || csv != nil {
+                    throw ValidationError("with --part, the outputs are written by `exposure merge` from all the parts: give --partial FILE, not --output or --csv")
+                }
+                do { _ = try PartsAndMerge.parsePart(part!) } catch let error as ExposureError { throw ValidationError(error.message) }
+            } else if output == nil && csv == nil { throw ValidationError("give --output and/or --csv") }
             if groups.needs != nil && hazard == nil { throw ValidationError("--needs is per displaced person and needs --hazard") }
             if hazard == nil && (classes != nil || rates != nil || preset != nil) {
                 throw ValidationError("--classes, --rates and --preset need --hazard")
@@ -115,6 +128,24 @@ extension Exposure {
             options.classes = try parseClasses()
             options.unknownThreshold = pass.unknownThreshold
             try groups.apply(to: &options)
+            if let part, let partial {
+                let (index, count) = try PartsAndMerge.parsePart(part)
+                let progress = TerminalProgress(label: "part \(index)/\(count)", quiet: common.quiet)
+                let (report, written) = try OutputSet.producing(
+                    inputs: [population, regions, hazard] + groups.inputs,
+                    declare: { try $0.add(partial, role: "--partial") },
+                    work: { outputs in
+                        let report = try PartsAndMerge.runPart(options, part: index, parts: count, partialPath: partial,
+                                                                commandLine: CommandLine.arguments, outputs: outputs, progress: progress.report)
+                        progress.finish()
+                        return (report, [partial])
+                    })
+                if !common.quiet {
+                    for warning in report.warnings { writeToStandardError("warning: \(warning)\n") }
+                    writeToStandardError("part \(index) of \(count): chunks \(report.chunks.lowerBound)..<\(report.chunks.upperBound) of \(report.of); wrote \(written.joined(separator: ", "))\n")
+                }
+                return
+            }
             let progress = TerminalProgress(label: "analyze", quiet: common.quiet)
             let (result, written) = try OutputSet.producing(
                 inputs: [population, regions, hazard] + groups.inputs,

@@ -20,7 +20,7 @@ struct Exposure: ParsableCommand {
               exposure info sample-rasters/municipalities.geojson --json
             """,
         version: ExposureVersionInfo.version,
-        subcommands: [Info.self, Analyze.self, Run.self, Grid.self, Inundate.self, Water.self, FloodExtent.self, Index.self, Map.self, Report.self]
+        subcommands: [Info.self, Analyze.self, Merge.self, Run.self, Grid.self, Inundate.self, Water.self, FloodExtent.self, Index.self, Map.self, Report.self]
     )
 
     /// Runs the command; errors about the user's input are printed as `error: ...` with exit code 1.
