@@ -3,7 +3,7 @@ import ExposureCore
 import ExposureProducts
 import Foundation
 
-/// One part of a pass (`exposure analyze ... --part I/N --partial FILE`): the raw sums over the part's chunks
+/// One part of a pass (`exposure analyze|run ... --part I/N --partial FILE`): the raw sums over the part's chunks
 /// (whole chunks of blocks, so no cell is counted twice or missed), the options that made them, and the
 /// size and SHA-256 of every input. `exposure merge` checks that parts belong together and cover the grid
 /// once, adds them and writes the outputs a single run would have (docs/methodology.md, "Parts and merge").
@@ -127,9 +127,14 @@ public struct PartialResult: Codable, Sendable {
     }
 
     public let format: String
+    /// "analyze" or "run": which command made the part (and which outputs merge writes).
+    public let kind: String
     public let tool: String
     public let commandLine: [String]
-    public let options: Options
+    /// The analysis's options (`analyze`), or the scenario file and the run's option (`run`).
+    public let options: Options?
+    public let scenarioFile: String?
+    public let unknownThreshold: Double?
     public let inputs: [Input]
     /// This part (0-based) of how many, and the chunks it holds (of `chunkCount`).
     public let part: Int
@@ -144,12 +149,32 @@ public struct PartialResult: Codable, Sendable {
 
     init(options: AnalysisOptions, part: Int, parts: Int, chunkRange: Range<Int>, chunking: ExposureAnalysis.Prepared.Chunking?,
          pass: ExposureAnalysis.Prepared.Pass, commandLine: [String]) throws {
+        let sums = Options(options)
+        try self.init(kind: "analyze", options: sums, scenarioFile: nil, unknownThreshold: nil,
+                      inputs: try PartialResult.fingerprints(sums.files), part: part, parts: parts, chunkRange: chunkRange,
+                      chunking: chunking, pass: pass, commandLine: commandLine)
+    }
+
+    init(run file: ScenarioFile, unknownThreshold: Double, part: Int, parts: Int, chunkRange: Range<Int>,
+         chunking: ExposureAnalysis.Prepared.Chunking?, pass: ExposureAnalysis.Prepared.Pass, commandLine: [String]) throws {
+        let files = ScenarioRun.inputs(of: file).enumerated().map { (role: $0.offset == 0 ? "scenario file" : "input", path: $0.element) }
+        try self.init(kind: "run", options: nil, scenarioFile: file.path, unknownThreshold: unknownThreshold,
+                      inputs: try PartialResult.fingerprints(files), part: part, parts: parts, chunkRange: chunkRange,
+                      chunking: chunking, pass: pass, commandLine: commandLine)
+    }
+
+    private init(kind: String, options: Options?, scenarioFile: String?, unknownThreshold: Double?, inputs: [Input], part: Int,
+                 parts: Int, chunkRange: Range<Int>, chunking: ExposureAnalysis.Prepared.Chunking?,
+                 pass: ExposureAnalysis.Prepared.Pass, commandLine: [String]) throws {
         self.chunking = chunking
         format = PartialResult.formatName
+        self.kind = kind
         tool = "exposure \(ExposureVersionInfo.version)"
         self.commandLine = commandLine
-        self.options = Options(options)
-        inputs = try PartialResult.fingerprints(self.options)
+        self.options = options
+        self.scenarioFile = scenarioFile
+        self.unknownThreshold = unknownThreshold
+        self.inputs = inputs
         self.part = part
         self.parts = parts
         chunkCount = pass.result.chunkCount
@@ -166,8 +191,8 @@ public struct PartialResult: Codable, Sendable {
         groupUndeclaredNaN = pass.groupUndeclaredNaN
     }
 
-    static func fingerprints(_ options: Options) throws -> [Input] {
-        try options.files.map { file in
+    static func fingerprints(_ files: [(role: String, path: String)]) throws -> [Input] {
+        try files.map { file in
             Input(role: file.role, path: file.path, bytes: InputFingerprint.size(file.path), sha256: try InputFingerprint.checksum(file.path))
         }
     }
@@ -231,34 +256,41 @@ public enum PartsAndMerge {
         paths.flatMap { path -> [String] in
             guard let data = try? Data(contentsOf: URL(fileURLWithPath: path)),
                   let partial = try? JSONDecoder().decode(PartialResult.self, from: data) else { return [] }
-            return partial.options.files.map(\.path)
+            return partial.inputs.map(\.path)
         }
     }
 
-    /// Reads, checks and adds the parts; returns the analysis a single run would have given.
-    public static func merge(_ paths: [String], threads: Int) throws -> AnalysisResult {
-        guard !paths.isEmpty else { throw ExposureError("merge needs the partial results to add up") }
-        var partials: [(path: String, partial: PartialResult)] = []
-        for path in paths {
-            let data: Data
-            do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-                throw ExposureError("cannot read the partial result (\(OutputSet.reason(error)))", path: path)
-            }
-            do {
-                let partial = try JSONDecoder().decode(PartialResult.self, from: data)
-                guard partial.format == PartialResult.formatName else {
-                    throw ExposureError("is a partial result of format '\(partial.format)', not \(PartialResult.formatName)", path: path)
-                }
-                partials.append((path, partial))
-            } catch let error as ExposureError {
-                throw error
-            } catch {
-                throw ExposureError("is not a partial result of exposure analyze --part (\(error))", path: path)
-            }
+    /// Which command the parts come from ("analyze" or "run"), from the first readable part.
+    public static func kind(ofParts paths: [String]) throws -> String {
+        try read(paths[0]).kind
+    }
+
+    static func read(_ path: String) throws -> PartialResult {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw ExposureError("cannot read the partial result (\(OutputSet.reason(error)))", path: path)
         }
+        do {
+            let partial = try JSONDecoder().decode(PartialResult.self, from: data)
+            guard partial.format == PartialResult.formatName else {
+                throw ExposureError("is a partial result of format '\(partial.format)', not \(PartialResult.formatName)", path: path)
+            }
+            return partial
+        } catch let error as ExposureError {
+            throw error
+        } catch {
+            throw ExposureError("is not a partial result of exposure analyze or run --part (\(error))", path: path)
+        }
+    }
+
+    /// The parts, checked to come from one command on the same inputs and split, each once, in part order.
+    static func checkedParts(_ paths: [String]) throws -> [(path: String, partial: PartialResult)] {
+        guard !paths.isEmpty else { throw ExposureError("merge needs the partial results to add up") }
+        let partials = try paths.map { (path: $0, partial: try read($0)) }
         let first = partials[0]
         for (path, partial) in partials.dropFirst() {
-            if partial.options != first.partial.options {
+            if partial.kind != first.partial.kind || partial.options != first.partial.options
+                || partial.scenarioFile != first.partial.scenarioFile || partial.unknownThreshold != first.partial.unknownThreshold {
                 throw ExposureError("comes from another analysis than \(first.path) (other inputs or parameters): only parts of the same command can be merged", path: path)
             }
             if partial.inputs != first.partial.inputs {
@@ -280,28 +312,27 @@ public enum PartsAndMerge {
         }
         let missing = byPart.indices.filter { byPart[$0] == nil }
         if !missing.isEmpty {
-            throw ExposureError("part(s) \(missing.map(String.init).joined(separator: ", ")) of \(count) are missing: run `exposure analyze ... --part I/\(count)` for them and give every part to merge")
+            throw ExposureError("part(s) \(missing.map(String.init).joined(separator: ", ")) of \(count) are missing: run `exposure \(first.partial.kind) ... --part I/\(count)` for them and give every part to merge")
         }
         // The inputs must still be the files the parts read.
-        let now = try PartialResult.fingerprints(first.partial.options)
+        let now = try PartialResult.fingerprints(first.partial.inputs.map { ($0.role, $0.path) })
         if let changed = zip(now, first.partial.inputs).first(where: { $0 != $1 }) {
             throw ExposureError("has changed since the parts were computed (size or SHA-256 differs): run the parts again", path: changed.0.path)
         }
-        let options = try first.partial.options.analysisOptions(threads: threads)
-        var prepared = try ExposureAnalysis.prepare(options)
-        if first.partial.chunking != nil { prepared.use(first.partial.chunking) }
-        guard prepared.engine.chunks.count == first.partial.chunkCount else {
-            throw ExposureError("the grid now splits into \(prepared.engine.chunks.count) chunks, the parts into \(first.partial.chunkCount): this build of exposure chunks the grid differently; run the parts with the same version")
-        }
-        let ordered = partials.sorted { $0.partial.part < $1.partial.part }
+        return partials.sorted { $0.partial.part < $1.partial.part }
+    }
+
+    /// The parts' sums added in part order, each checked against the chunks its part should hold.
+    static func sum(_ parts: [(path: String, partial: PartialResult)], chunkRanges: (Int, Int) -> Range<Int>,
+                    regionCount: Int) throws -> ExposureAnalysis.Prepared.Pass {
         var total: ExposureAnalysis.Prepared.Pass?
-        for (path, partial) in ordered {
-            let expected = prepared.engine.partRange(part: partial.part, of: count)
+        for (path, partial) in parts {
+            let expected = chunkRanges(partial.part, partial.parts)
             guard partial.chunkRange == [expected.lowerBound, expected.upperBound] else {
-                throw ExposureError("holds chunks \(partial.chunkRange) where part \(partial.part) of \(count) is \(expected)", path: path)
+                throw ExposureError("holds chunks \(partial.chunkRange) where part \(partial.part) of \(partial.parts) is \(expected)", path: path)
             }
             let pass: ExposureAnalysis.Prepared.Pass
-            do { pass = try partial.pass(regionCount: prepared.regions.count) } catch let error as ExposureError {
+            do { pass = try partial.pass(regionCount: regionCount) } catch let error as ExposureError {
                 throw ExposureError(error.message, path: path)
             }
             total = total.map { sum in
@@ -309,6 +340,60 @@ public enum PartsAndMerge {
                       groupUndeclaredNaN: zip(sum.groupUndeclaredNaN, pass.groupUndeclaredNaN).map { $0 + $1 })
             } ?? pass
         }
-        return try prepared.finish(total!)
+        return total!
+    }
+
+    /// Runs part `part` of `parts` of a scenario run and writes its partial result.
+    public static func runPart(_ file: ScenarioFile, part: Int, parts: Int, threads: Int, unknownThreshold: Double, partialPath: String,
+                               commandLine: [String], outputs: OutputSet,
+                               progress: ProgressReport? = nil) throws -> (chunks: Range<Int>, of: Int, warnings: [String]) {
+        let (pass, range, count, chunking, warnings) = try ScenarioRun.runPart(file, part: part, parts: parts, threads: threads,
+                                                                                outputs: outputs, progress: progress)
+        let partial = try PartialResult(run: file, unknownThreshold: unknownThreshold, part: part, parts: parts, chunkRange: range,
+                                        chunking: chunking, pass: pass, commandLine: commandLine)
+        try ResultWriter.writeJSON(partial, to: partialPath, outputs: outputs)
+        return (range, count, warnings)
+    }
+
+    /// The scenario file of run parts (for the outputs to declare).
+    public static func scenarioFile(ofParts paths: [String]) throws -> ScenarioFile {
+        let partial = try read(paths[0])
+        guard partial.kind == "run", let path = partial.scenarioFile else {
+            throw ExposureError("holds the parts of an analysis: merge it with --output and/or --csv", path: paths[0])
+        }
+        return try ScenarioFile.load(path)
+    }
+
+    /// Reads, checks and adds the parts of a run and writes the run's outputs into `outputDirectory`.
+    public static func mergeRun(_ paths: [String], outputDirectory: String, threads: Int, commandLine: [String],
+                                outputs: OutputSet) throws -> ScenarioRun.Report {
+        let parts = try checkedParts(paths)
+        let first = parts[0].partial
+        guard first.kind == "run", let path = first.scenarioFile else {
+            throw ExposureError("holds the parts of an analysis: merge it with --output and/or --csv", path: parts[0].path)
+        }
+        let file = try ScenarioFile.load(path)
+        return try ScenarioRun.run(file, outputDirectory: outputDirectory, threads: threads, commandLine: commandLine,
+                                   unknownThreshold: first.unknownThreshold ?? AnalysisOptions.defaultUnknownThreshold,
+                                   outputs: outputs, progress: nil,
+                                   parts: .init(parts: parts, chunkCount: first.chunkCount, chunking: first.chunking))
+    }
+
+    /// Reads, checks and adds the parts of an analysis; returns the analysis a single run would have given.
+    public static func merge(_ paths: [String], threads: Int) throws -> AnalysisResult {
+        let parts = try checkedParts(paths)
+        let first = parts[0]
+        guard first.partial.kind == "analyze", let partOptions = first.partial.options else {
+            throw ExposureError("holds the parts of a scenario run: merge it with --output-dir", path: first.path)
+        }
+        let options = try partOptions.analysisOptions(threads: threads)
+        var prepared = try ExposureAnalysis.prepare(options)
+        if first.partial.chunking != nil { prepared.use(first.partial.chunking) }
+        guard prepared.engine.chunks.count == first.partial.chunkCount else {
+            throw ExposureError("the grid now splits into \(prepared.engine.chunks.count) chunks, the parts into \(first.partial.chunkCount): this build of exposure chunks the grid differently; run the parts with the same version")
+        }
+        let engine = prepared.engine
+        let total = try sum(parts, chunkRanges: { engine.partRange(part: $0, of: $1) }, regionCount: prepared.regions.count)
+        return try prepared.finish(total)
     }
 }

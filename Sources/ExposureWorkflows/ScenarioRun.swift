@@ -72,6 +72,45 @@ public enum ScenarioRun {
         return paths
     }
 
+    /// The parts of `run --part` to merge, checked to belong together (``PartsAndMerge/checkedParts(_:)``).
+    struct Parts {
+        let parts: [(path: String, partial: PartialResult)]
+        let chunkCount: Int
+        let chunking: ExposureAnalysis.Prepared.Chunking?
+    }
+
+    /// Part `part` of `parts` of a run's pass: the sums over its chunks (`run --part I/N`). The population and
+    /// every hazard must be rasters: parts do not grid census counts or generate inundation (each part would
+    /// redo it); make them first with `exposure grid` and `exposure inundate`.
+    static func runPart(_ file: ScenarioFile, part: Int, parts: Int, threads: Int, outputs: OutputSet,
+                        progress: ProgressReport?) throws -> (pass: ExposureAnalysis.Prepared.Pass, range: Range<Int>, chunkCount: Int,
+                                                               chunking: ExposureAnalysis.Prepared.Chunking?, warnings: [String]) {
+        if case .census = file.population {
+            throw ExposureError("--part: the population is census counts, which each part would grid again: grid them once with `exposure grid` and give the raster as population.raster", path: file.path)
+        }
+        if let scenario = file.scenarios.first(where: { if case .inundation = $0.source { return true } else { return false } }) {
+            throw ExposureError("--part: scenario '\(scenario.name)' generates its inundation, which each part would do again: make the depths once with `exposure inundate` and list them under return_periods", path: file.path)
+        }
+        var run = Steps(file: file, layout: Layout(directory: "", file: file), outputs: outputs)
+        let (population, _) = try run.population()
+        let sets = try run.regionSets(on: population)
+        let layers = try run.hazards(on: population)
+        let groupPlan = try run.groups(on: population)
+        var engine = try run.engine(population: population, sets: sets, layers: layers, groups: groupPlan)
+        var chunking: ExposureAnalysis.Prepared.Chunking?
+        if engine.chunks.count < 2 * parts {
+            chunking = .init(targetCells: max(64, population.grid.cellCount / (8 * parts)), blockWidth: 1, blockHeight: 1)
+            engine = try run.engine(population: population, sets: sets, layers: layers, groups: groupPlan, chunking: chunking)
+        }
+        guard parts <= engine.chunks.count else {
+            throw ExposureError("--part \(part)/\(parts): the regions cover only \(engine.chunks.count) chunk(s) of the population grid, so at most \(engine.chunks.count) parts")
+        }
+        let range = engine.partRange(part: part, of: parts)
+        let pass = try run.sums(engine: engine, population: population, layers: layers, groups: groupPlan, range: range,
+                                threads: threads, progress: progress)
+        return (pass, range, engine.chunks.count, chunking, run.warnings)
+    }
+
     /// The output folder's layout: the gridded census, generated hazards, per region set its tables.
     struct Layout {
         let directory: String
@@ -118,12 +157,32 @@ public enum ScenarioRun {
     public static func run(_ file: ScenarioFile, outputDirectory: String, threads: Int, commandLine: [String],
                            unknownThreshold: Double = AnalysisOptions.defaultUnknownThreshold,
                            outputs outputSet: OutputSet, progress: ProgressReport? = nil) throws -> Report {
+        try run(file, outputDirectory: outputDirectory, threads: threads, commandLine: commandLine, unknownThreshold: unknownThreshold,
+                outputs: outputSet, progress: progress, parts: nil)
+    }
+
+    /// A run whose pass is the sum of `parts` when given (the parts of `run --part`, checked by merge), else computed.
+    static func run(_ file: ScenarioFile, outputDirectory: String, threads: Int, commandLine: [String], unknownThreshold: Double,
+                    outputs outputSet: OutputSet, progress: ProgressReport?, parts: Parts?) throws -> Report {
         var run = Steps(file: file, layout: Layout(directory: outputDirectory, file: file), outputs: outputSet)
         let (population, census) = try run.population()
         let sets = try run.regionSets(on: population)
         let layers = try run.hazards(on: population)
         let groupPlan = try run.groups(on: population)
-        let result = try run.pass(population: population, sets: sets, layers: layers, groups: groupPlan, threads: threads, progress: progress)
+        let result: ZonalResult
+        if let parts {
+            let engine = try run.engine(population: population, sets: sets, layers: layers, groups: groupPlan, chunking: parts.chunking)
+            guard engine.chunks.count == parts.chunkCount else {
+                throw ExposureError("the grid now splits into \(engine.chunks.count) chunks, the parts into \(parts.chunkCount): run the parts again with this version", path: file.path)
+            }
+            let pass = try PartsAndMerge.sum(parts.parts, chunkRanges: { engine.partRange(part: $0, of: $1) },
+                                             regionCount: sets.reduce(0) { $0 + $1.regions.count })
+            result = pass.result
+            try run.checkPass(result, population: population, sets: sets, layers: layers, groups: groupPlan,
+                              undeclaredNaN: pass.undeclaredNaN, groupUndeclaredNaN: pass.groupUndeclaredNaN)
+        } else {
+            result = try run.pass(population: population, sets: sets, layers: layers, groups: groupPlan, threads: threads, progress: progress)
+        }
         let results = try run.figures(result, sets: sets, layers: layers, groups: groupPlan)
         let (written, incomplete) = try run.write(results, layers: layers, needs: groupPlan.needs, unknownThreshold: unknownThreshold)
         let totals = totalsOfFirstSet(results, file: file)
@@ -236,37 +295,65 @@ public enum ScenarioRun {
             return plan
         }
 
-        /// One pass: every hazard raster read once, coverage computed once for all of them (and for every group).
-        mutating func pass(population: RasterInput, sets: [(spec: ScenarioFile.Regions, regions: RegionSet)], layers: [HazardLayer],
-                           groups: GroupPlan, threads: Int, progress: ProgressReport?) throws -> ZonalResult {
+        /// The engine of the run's pass: every region set's regions on the population grid, every hazard raster
+        /// and group; `chunking` when the parts of a small grid needed finer chunks.
+        func engine(population: RasterInput, sets: [(spec: ScenarioFile.Regions, regions: RegionSet)], layers: [HazardLayer],
+                    groups: GroupPlan, chunking: ExposureAnalysis.Prepared.Chunking? = nil) throws -> ZonalEngine {
             let shapes = sets.flatMap { $0.regions.polygons.map { RegionShape(polygons: $0, grid: population.grid) } }
             if shapes.isEmpty || shapes.allSatisfy({ $0.cellWindow.isEmpty }) {
                 throw ExposureError("no region overlaps the population grid", path: file.regions[0].file)
             }
-            let passStart = Date()
-            let engine = ZonalEngine(grid: population.grid, regions: shapes, classes: file.classes, hazardCount: layers.count,
-                                     groupCount: groups.rasters.count, blockSize: population.blockSize,
-                                     targetChunkCells: min(ZonalEngine.defaultChunkCells(layers: 1 + groups.rasters.count),
-                                                           max(1 << 16, (1 << 20) / max(1, layers.count / 2))))
+            if let chunking {
+                return ZonalEngine(grid: population.grid, regions: shapes, classes: file.classes, hazardCount: layers.count,
+                                   groupCount: groups.rasters.count, blockSize: (chunking.blockWidth, chunking.blockHeight),
+                                   targetChunkCells: chunking.targetCells)
+            }
+            return ZonalEngine(grid: population.grid, regions: shapes, classes: file.classes, hazardCount: layers.count,
+                               groupCount: groups.rasters.count, blockSize: population.blockSize,
+                               targetChunkCells: min(ZonalEngine.defaultChunkCells(layers: 1 + groups.rasters.count),
+                                                     max(1 << 16, (1 << 20) / max(1, layers.count / 2))))
+        }
+
+        /// The pass over `range` of the engine's chunks (all by default), with what the readers counted.
+        func sums(engine: ZonalEngine, population: RasterInput, layers: [HazardLayer], groups: GroupPlan, range: Range<Int>?,
+                  threads: Int, progress: ProgressReport?) throws -> ExposureAnalysis.Prepared.Pass {
             let plans = layers.map(\.plan)
             let nanCount = UndeclaredNaNCount()
             let result = try GDALEnvironment.withCacheSize(bytes: ExposureAnalysis.streamingCacheBytes(hazards: layers.count)) { try engine.run(
-                threads: threads,
+                threads: threads, chunks: range,
                 makeInputs: {
                     WorkerInputs(population: try GDALPopulationReader(population, nanCount: nanCount), groups: try groups.readers(),
                                  hazards: try plans.map { try $0.makeSampler() })
                 },
                 progress: { done, total in progress?(Double(done) / Double(max(total, 1))) }) }
+            return .init(result: result, undeclaredNaN: nanCount.value, groupUndeclaredNaN: groups.nanCounts.map(\.value))
+        }
+
+        /// One pass: every hazard raster read once, coverage computed once for all of them (and for every group).
+        mutating func pass(population: RasterInput, sets: [(spec: ScenarioFile.Regions, regions: RegionSet)], layers: [HazardLayer],
+                           groups: GroupPlan, threads: Int, progress: ProgressReport?) throws -> ZonalResult {
+            let passStart = Date()
+            let engine = try engine(population: population, sets: sets, layers: layers, groups: groups)
+            let pass = try sums(engine: engine, population: population, layers: layers, groups: groups, range: nil,
+                                threads: threads, progress: progress)
             lap("zonal_pass", since: passStart)
+            try checkPass(pass.result, population: population, sets: sets, layers: layers, groups: groups,
+                          undeclaredNaN: pass.undeclaredNaN, groupUndeclaredNaN: pass.groupUndeclaredNaN)
+            return pass.result
+        }
+
+        /// What a complete pass must satisfy, and what to say about it.
+        mutating func checkPass(_ result: ZonalResult, population: RasterInput, sets: [(spec: ScenarioFile.Regions, regions: RegionSet)],
+                                layers: [HazardLayer], groups: GroupPlan, undeclaredNaN: Int, groupUndeclaredNaN: [Int]) throws {
             let populationName = outputs.publicText(population.path)
             try PassChecks.checkSums(result, regionIDs: sets.flatMap(\.regions.ids), populationPath: populationName)
-            if let warning = PassChecks.nanWarning(nanCount.value, path: populationName) { warnings.append(warning) }
+            if let warning = PassChecks.nanWarning(undeclaredNaN, path: populationName) { warnings.append(warning) }
             if result.validCellsInRegions == 0 {
                 throw ExposureError("the population raster has no data (only nodata) inside the regions", path: outputs.publicText(population.path))
             }
-            warnings += HazardPlan.unknownWarnings(plans, totals: result.hazardTotals)
-            warnings += groups.passWarnings(result, populations: result.populations, regionIDs: sets.flatMap(\.regions.ids))
-            return result
+            warnings += HazardPlan.unknownWarnings(layers.map(\.plan), totals: result.hazardTotals)
+            warnings += groups.passWarnings(result, populations: result.populations, regionIDs: sets.flatMap(\.regions.ids),
+                                            undeclaredNaN: groupUndeclaredNaN)
         }
 
         /// Figures per region set, scenario, return period and region.

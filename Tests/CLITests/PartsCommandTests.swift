@@ -129,4 +129,43 @@ import Testing
         #expect(merged.status != 0)
         #expect(merged.stderr.contains("pop.tif") && merged.stderr.contains("changed since"), "\(merged.stderr)")
     }
+
+    @Test(arguments: [1, 2, 3, 7])
+    func runPartsMergeToTheWholeRun(parts: Int) throws {
+        let dir = try TemporaryDirectory()
+        let whole = try CLI.run(["run", "examples/sample-floods.yaml", "--output-dir", dir.path("whole")])
+        #expect(whole.status == 0, "\(whole.stderr)")
+        let paths = try (0..<parts).map { i -> String in
+            let path = dir.path("run-\(i).json")
+            let run = try CLI.run(["run", "examples/sample-floods.yaml", "--part", "\(i)/\(parts)", "--partial", path])
+            #expect(run.status == 0, "\(run.stderr)")
+            return path
+        }
+        let merged = try CLI.run(["merge"] + paths.reversed() + ["--output-dir", dir.path("merged")])
+        #expect(merged.status == 0, "\(merged.stderr)")
+        expectEqual(try figures(dir.path("merged/regions.geojson")), try figures(dir.path("whole/regions.geojson")))
+        for table in ["annual.csv", "by_return_period.csv"] {
+            #expect(try String(contentsOfFile: dir.path("merged/\(table)"), encoding: .utf8)
+                    == String(contentsOfFile: dir.path("whole/\(table)"), encoding: .utf8), "\(table)")
+        }
+        #expect(FileManager.default.fileExists(atPath: dir.path("merged/run.json")))
+    }
+
+    @Test func runPartsAreRefusedWhereEachPartWouldRedoWork() throws {
+        let dir = try TemporaryDirectory()
+        // Olinda's scenario file generates its inundation from the DEM: parts would each do it again.
+        let olinda = try CLI.run(["run", "examples/olinda-sea-level.yaml", "--part", "0/2", "--partial", dir.path("o.json")])
+        #expect(olinda.status != 0)
+        #expect(olinda.stderr.contains("exposure inundate") || olinda.stderr.contains("exposure grid"), "\(olinda.stderr)")
+        // Parts of a run and of an analysis do not mix, and each merges only its own way.
+        let run = try CLI.run(["run", "examples/sample-floods.yaml", "--part", "0/2", "--partial", dir.path("r0.json")])
+        #expect(run.status == 0, "\(run.stderr)")
+        let analysis = try runParts(base + ["--population", "sample-rasters/population.tif"], parts: 2, in: dir, name: "a")
+        let mixed = try CLI.run(["merge", dir.path("r0.json"), analysis[1], "--output-dir", dir.path("m")])
+        #expect(mixed.status != 0)
+        #expect(mixed.stderr.contains("another analysis"), "\(mixed.stderr)")
+        let wrongWay = try CLI.run(["merge"] + analysis + ["--output-dir", dir.path("m")])
+        #expect(wrongWay.stderr.contains("--output"), "\(wrongWay.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.path("m")))
+    }
 }
