@@ -55,6 +55,8 @@ public struct AnalysisResult {
     public var groups: PopulationGroups = PopulationGroups()
     /// The needs profile, when `--needs` was given (needs are computed from the figures).
     public var needs: NeedsProfile?
+    /// The parts the figures were added up from (`exposure merge`), nil for a single pass.
+    public var mergedFrom: MergedParts?
 
     public var classes: HazardClasses? { options.classes }
 
@@ -72,6 +74,7 @@ public struct AnalysisResult {
                                     samplingMode: samplingMode, warnings: warnings.map(transform), seconds: seconds, chunkCount: chunkCount)
         result.groups = groups
         result.needs = needs
+        result.mergedFrom = mergedFrom
         return result
     }
 }

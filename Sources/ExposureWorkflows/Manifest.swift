@@ -57,6 +57,8 @@ struct Manifest: Encodable {
     let populationGroups: [GroupEntry]?
     let groupRatios: RatiosEntry?
     let needs: NeedsEntry?
+    /// The parts the figures were added up from, when `exposure merge` wrote them.
+    let mergedFrom: MergedParts?
 
     init(_ result: AnalysisResult, outputs: [String], commandLine: [String], style: LayerStyle? = nil) throws {
         self.style = style.map { s in
@@ -83,6 +85,7 @@ struct Manifest: Encodable {
         if let ratios = result.groups.ratios { inputs.append(try Input(role: "group ratios", path: ratios.path, crs: "", epsg: nil, details: [:])) }
         if let needs = result.needs { inputs.append(try Input(role: "needs profile", path: needs.path, crs: "", epsg: nil, details: [:])) }
         self.inputs = inputs
+        mergedFrom = result.mergedFrom
         populationGroups = result.groups.isEmpty ? nil : result.groups.groups.map { GroupEntry($0, hazard: result.hazard != nil) }
         groupRatios = result.groups.ratios.map { RatiosEntry($0, regionIDs: result.regions.ids) }
         self.needs = result.needs.map { needs in

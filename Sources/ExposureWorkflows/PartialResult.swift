@@ -223,6 +223,19 @@ public struct PartialResult: Codable, Sendable {
     }
 }
 
+/// What a manifest says of outputs merged from parts: which part files, made by which commands.
+public struct MergedParts: Encodable, Sendable {
+    let parts: Int
+    let files: [String]
+    let partCommandLines: [[String]]
+
+    init(_ parts: [(path: String, partial: PartialResult)]) {
+        self.parts = parts.count
+        files = parts.map(\.path)
+        partCommandLines = parts.map(\.partial.commandLine)
+    }
+}
+
 /// `exposure analyze --part I/N` and `exposure merge`.
 public enum PartsAndMerge {
     /// Parses "I/N" (0 <= I < N).
@@ -278,8 +291,18 @@ public enum PartsAndMerge {
             return partial
         } catch let error as ExposureError {
             throw error
+        } catch let error as DecodingError {
+            let problem: String
+            switch error {
+            case .keyNotFound(let key, _): problem = "no '\(key.stringValue)'"
+            case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+                let at = context.codingPath.map(\.stringValue).joined(separator: ".")
+                problem = at.isEmpty ? context.debugDescription : "'\(at)': \(context.debugDescription)"
+            @unknown default: problem = "\(error)"
+            }
+            throw ExposureError("is not a partial result of exposure analyze or run --part of this version (\(problem))", path: path)
         } catch {
-            throw ExposureError("is not a partial result of exposure analyze or run --part (\(error))", path: path)
+            throw ExposureError("cannot be read as a partial result (\(error))", path: path)
         }
     }
 
@@ -394,6 +417,8 @@ public enum PartsAndMerge {
         }
         let engine = prepared.engine
         let total = try sum(parts, chunkRanges: { engine.partRange(part: $0, of: $1) }, regionCount: prepared.regions.count)
-        return try prepared.finish(total)
+        var result = try prepared.finish(total)
+        result.mergedFrom = MergedParts(parts)
+        return result
     }
 }

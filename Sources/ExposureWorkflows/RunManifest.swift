@@ -61,6 +61,8 @@ struct RunManifest: Encodable {
     let populationGroups: [Group]?
     let groupRatios: Manifest.RatiosEntry?
     let needs: Needs?
+    /// The parts the figures were added up from, when `exposure merge` wrote them.
+    let mergedFrom: MergedParts?
 
     struct Group: Encodable {
         let name: String
@@ -81,7 +83,7 @@ struct RunManifest: Encodable {
                       layers: [ScenarioRun.HazardLayer], groups: GroupPlan, totals: [(scenario: String, population: Double, aae: Double, aad: Double, pmd: [Double])],
                       outputs: [String], columns: [String: [ResultColumn]], unknownThreshold: Double,
                       incompleteRegions: [(set: String, regions: [String])],
-                      warnings: [String], timings: [String: Double], commandLine: [String], to path: String,
+                      warnings: [String], timings: [String: Double], commandLine: [String], mergedFrom: MergedParts?, to path: String,
                       outputSet: OutputSet) throws {
         let classes = file.classes
         let manifest = RunManifest(
@@ -145,7 +147,8 @@ struct RunManifest: Encodable {
                 }
                 return Needs(profile: Manifest.NeedsEntry(profile, totals: totals), returnPeriod: file.needs!.returnPeriod,
                              computedAs: "amount per displaced person x displaced people (or displaced people of the item's group) at the \(formatYears(file.needs!.returnPeriod))-year return period; item totals are for the first scenario with that return period, over the first region set")
-            })
+            },
+            mergedFrom: mergedFrom)
         try ResultWriter.writeJSON(manifest, to: path, outputs: outputSet)
     }
 }

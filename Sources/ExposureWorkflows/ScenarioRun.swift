@@ -187,7 +187,8 @@ public enum ScenarioRun {
         let (written, incomplete) = try run.write(results, layers: layers, needs: groupPlan.needs, unknownThreshold: unknownThreshold)
         let totals = totalsOfFirstSet(results, file: file)
         try run.writeManifest(population: population, census: census, sets: results, layers: layers, groups: groupPlan, totals: totals,
-                              written: written, incomplete: incomplete, unknownThreshold: unknownThreshold, commandLine: commandLine)
+                              written: written, incomplete: incomplete, unknownThreshold: unknownThreshold, commandLine: commandLine,
+                              mergedFrom: parts.map { MergedParts($0.parts) })
         return Report(file: file, outputDirectory: outputDirectory, sets: results, outputs: written + [run.layout.manifest],
                       warnings: run.warnings, seconds: Date().timeIntervalSince(run.start), totals: totals,
                       incompleteRegions: incomplete, unknownThreshold: unknownThreshold)
@@ -437,7 +438,7 @@ public enum ScenarioRun {
         mutating func writeManifest(population: RasterInput, census: CensusGridReport?, sets: [RegionSetResult], layers: [HazardLayer],
                                     groups: GroupPlan, totals: [(scenario: String, population: Double, aae: Double, aad: Double, pmd: [Double])],
                                     written: [String], incomplete: [(set: String, regions: [String])], unknownThreshold: Double,
-                                    commandLine: [String]) throws {
+                                    commandLine: [String], mergedFrom: MergedParts?) throws {
             warnings = warnings.map(outputs.publicText)
             timings["total"] = (Date().timeIntervalSince(start) * 1000).rounded() / 1000
             let series = sets.first?.groups ?? []
@@ -449,7 +450,7 @@ public enum ScenarioRun {
             try RunManifest.write(file: file, population: population, census: census, sets: sets, layers: layers, groups: groups,
                                   totals: totals, outputs: written + [layout.manifest], columns: columns, unknownThreshold: unknownThreshold,
                                   incompleteRegions: incomplete, warnings: warnings, timings: timings,
-                                  commandLine: commandLine, to: layout.manifest, outputSet: outputs)
+                                  commandLine: commandLine, mergedFrom: mergedFrom, to: layout.manifest, outputSet: outputs)
         }
     }
 
