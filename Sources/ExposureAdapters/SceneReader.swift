@@ -3,20 +3,25 @@ import Foundation
 import GDALSwift
 import Imagery
 
-/// A multiband scene (optical reflectance or SAR backscatter) read as Float32 arrays with invalid pixels as
+/// A multiband scene (optical reflectance or SAR backscatter) read as Float32 values with invalid pixels as
 /// NaN: nodata, masked (mask or alpha band), zero (fill) and, for integer data, saturated pixels (the type's
-/// maximum). The declared scale and offset are applied. Optionally resampled (bilinear, through gdalwarp)
-/// onto another grid.
+/// maximum). The declared scale and offset are applied. Optionally resampled (bilinear, through a warped VRT
+/// that gdalwarp computes block by block as it is read) onto another grid.
+///
+/// Read window by window (``bandReader(_:)``, one reader per thread, each with its own GDAL handle) or a whole
+/// band at once (``band(_:)``, for small scenes).
 public final class SceneReader {
     public let path: String
     public let grid: Grid
     public let crs: SpatialReference
     public let bandCount: Int
     private let source: Dataset
-    private let readable: Dataset
-    private let warped: Bool
+    /// What readers open: the scene itself, or the warped VRT (a GDAL memory file) on the target grid.
+    private let readablePath: String
+    private let warpedFile: MemoryFile?
 
-    /// Scenes are processed in memory: about 4 bytes per pixel per band read, plus the masks.
+    /// ``band(_:)`` and ``slope(fromDEM:)`` hold a whole band in memory (about 4 bytes per pixel); window reads
+    /// have no limit.
     public static let maxPixels = 150_000_000
 
     public init(path: String, assumeCRS: String?, onto target: (grid: Grid, crs: SpatialReference)? = nil) throws {
@@ -34,22 +39,30 @@ public final class SceneReader {
         bandCount = source.bandCount
         if let target, !(target.grid == ownGrid && target.crs.isSame(as: ownCRS)) {
             let b = target.grid.bounds
-            var arguments = ["-of", "MEM", "-r", "bilinear", "-ot", "Float32", "-dstnodata", "nan",
+            var arguments = ["-of", "VRT", "-r", "bilinear", "-ot", "Float32", "-dstnodata", "nan",
                              "-te", "\(b.minX)", "\(b.minY)", "\(b.maxX)", "\(b.maxY)",
                              "-ts", "\(target.grid.width)", "\(target.grid.height)", "-t_srs", try target.crs.wkt()]
             if fileCRS == nil { arguments += ["-s_srs", try ownCRS.wkt()] }
-            readable = try Utilities.warp(source, arguments: arguments)
+            // The VRT names the scene by the path it was opened with: absolute, so any thread opens the same file.
+            let absolute = path.hasPrefix("/") || !FileManager.default.fileExists(atPath: path)
+                ? path : FileManager.default.currentDirectoryPath + "/" + path
+            let file = MemoryFile(extension: "vrt")
+            do {
+                let opened = absolute == path ? source : try Dataset.open(absolute, kinds: .raster)
+                let warped = try Utilities.warp(opened, arguments: arguments, destination: file.path)
+                try warped.close()
+            } catch let error as GDALError {
+                throw ExposureError("cannot be resampled onto the grid (gdalwarp): \(error.message)", path: path)
+            }
+            warpedFile = file
+            readablePath = file.path
             grid = target.grid
             crs = target.crs
-            warped = true
         } else {
-            readable = source
+            warpedFile = nil
+            readablePath = path
             grid = ownGrid
             crs = ownCRS
-            warped = false
-        }
-        guard grid.cellCount <= SceneReader.maxPixels else {
-            throw ExposureError("the scene has \(grid.cellCount) pixels; clip it to the area of interest first (gdal_translate -projwin); up to \(SceneReader.maxPixels) are handled", path: path)
         }
     }
 
@@ -62,16 +75,14 @@ public final class SceneReader {
         if !warnings.contains(line) { warnings.append(line) }
     }
 
-    /// Band `index` (1-based) as physical values, invalid pixels NaN: nodata (compared in the band's own
-    /// type), masked by the file's mask or alpha band, NaN or infinite, zero (fill) and, read on the scene's
-    /// own grid, saturated (the integer type's maximum). Read in strips, so the Double buffer stays small.
-    public func band(_ index: Int) throws -> [Float] {
+    /// What a thread needs to open its own reader of band `index` (1-based): paths and decodings, no handle.
+    /// Checked here, on the calling thread.
+    public func bandSource(_ index: Int) throws -> SceneBandSource {
         guard index >= 1, index <= bandCount else {
             throw ExposureError("band \(index) does not exist; the scene has \(bandCount) band(s) (check --sensor or --bands)", path: path)
         }
         let original = try source.band(index)
         let decoding = try CellDecoding(band: original, role: "scene")
-        let scale = Float(decoding.scale), offset = Float(decoding.offset)
         let saturated: Double? = switch original.dataType {
         case .byte: 255
         case .int8: 127
@@ -79,39 +90,63 @@ public final class SceneReader {
         case .int16: 32767
         default: nil
         }
-        // The warped copy is Float32 with NaN for whatever gdalwarp found invalid (nodata, mask, alpha).
-        let band = warped ? try readable.band(index) : original
-        let reader = try RasterCellReader(band: band, decoding: warped ? try CellDecoding(band: band, role: "scene") : decoding,
-                                          infinities: .noData, applyScale: false)
-        var values = [Float](repeating: .nan, count: grid.cellCount)
-        var raw: [Double] = []
-        var zeros = 0, saturatedCount = 0, valid = 0
-        let stripHeight = max(1, (1 << 20) / max(1, grid.width))
-        for row in stride(from: 0, to: grid.height, by: stripHeight) {
-            let strip = GridWindow(column: 0, row: row, width: grid.width, height: min(stripHeight, grid.height - row))
-            try reader.read(strip, into: &raw)
-            let base = row * grid.width
-            for i in 0..<strip.cellCount {
-                let v = raw[i]
-                if v.isNaN { continue }
-                if v == 0 { zeros += 1; continue }
-                if !warped, v == saturated { saturatedCount += 1; continue }
-                values[base + i] = Float(v) * scale + offset
-                valid += 1
+        // The warped VRT is Float32 with NaN for whatever gdalwarp found invalid (nodata, mask, alpha).
+        var readDecoding = decoding
+        if warpedFile != nil {
+            do {
+                readDecoding = try CellDecoding(band: try Dataset.open(readablePath, kinds: .raster).band(index), role: "scene")
+            } catch let error as GDALError {
+                throw ExposureError("cannot be resampled onto the grid (gdalwarp): \(error.message)", path: path)
             }
         }
+        return SceneBandSource(path: path, readablePath: readablePath, bandIndex: index, grid: grid, decoding: readDecoding,
+                               scale: Float(decoding.scale), offset: Float(decoding.offset), saturated: warpedFile == nil ? saturated : nil,
+                               saturatedValue: saturated, warpedFile: warpedFile)
+    }
+
+    /// A reader of band `index` for the calling thread (its own GDAL handle). Other threads make theirs from
+    /// ``bandSource(_:)`` (``SceneBandSource/makeReader()``).
+    public func bandReader(_ index: Int) throws -> SceneBandReader {
+        try bandSource(index).makeReader()
+    }
+
+    /// Turns the counts of every window read of band `index` (all workers' ``SceneBandReader/counts`` added up,
+    /// covering the grid once) into the warnings: no valid pixel, many saturated pixels.
+    public func record(_ counts: SceneBandCounts, band index: Int) {
         let name = "band \(index)"
-        if valid == 0 {
+        let saturatedValue = Int(counts.saturatedValue ?? 0)
+        if counts.valid == 0 {
             var reasons: [String] = []
-            if zeros > 0 { reasons.append("\(zeros) are 0 (fill)") }
-            if saturatedCount > 0 { reasons.append("\(saturatedCount) saturated (\(Int(saturated ?? 0)))") }
-            let other = grid.cellCount - zeros - saturatedCount
+            if counts.zeros > 0 { reasons.append("\(counts.zeros) are 0 (fill)") }
+            if counts.saturated > 0 { reasons.append("\(counts.saturated) saturated (\(saturatedValue))") }
+            let other = counts.cells - counts.zeros - counts.saturated
             if other > 0 { reasons.append("\(other) nodata, masked or not a number") }
-            warn("\(name) has no valid pixel (of \(grid.cellCount): \(reasons.joined(separator: ", "))); every result from it is no data")
-        } else if saturatedCount * 100 >= (valid + saturatedCount) {
-            let share = Double(saturatedCount) / Double(valid + saturatedCount) * 100
-            warn("\(String(format: "%.1f", share)) % of the pixels of \(name) are saturated (\(Int(saturated ?? 0)), the type's maximum) and treated as no data")
+            warn("\(name) has no valid pixel (of \(counts.cells): \(reasons.joined(separator: ", "))); every result from it is no data")
+        } else if counts.saturated * 100 >= (counts.valid + counts.saturated) {
+            let share = Double(counts.saturated) / Double(counts.valid + counts.saturated) * 100
+            warn("\(String(format: "%.1f", share)) % of the pixels of \(name) are saturated (\(saturatedValue), the type's maximum) and treated as no data")
         }
+    }
+
+    /// Band `index` (1-based) as physical values, invalid pixels NaN: nodata (compared in the band's own
+    /// type), masked by the file's mask or alpha band, NaN or infinite, zero (fill) and, read on the scene's
+    /// own grid, saturated (the integer type's maximum). The whole band in memory (up to ``maxPixels``), read in
+    /// strips of `stripCells` cells; the warnings as ``record(_:band:)`` gives them.
+    public func band(_ index: Int, stripCells: Int = 1 << 20) throws -> [Float] {
+        let reader = try bandReader(index)
+        guard grid.cellCount <= SceneReader.maxPixels else {
+            throw ExposureError("the scene has \(grid.cellCount) pixels; clip it to the area of interest first (gdal_translate -projwin); up to \(SceneReader.maxPixels) are handled", path: path)
+        }
+        var values = [Float](repeating: .nan, count: grid.cellCount)
+        var strip: [Float] = []
+        let stripHeight = max(1, stripCells / max(1, grid.width))
+        for row in stride(from: 0, to: grid.height, by: stripHeight) {
+            let window = GridWindow(column: 0, row: row, width: grid.width, height: min(stripHeight, grid.height - row))
+            try reader.read(window, into: &strip)
+            let base = row * grid.width
+            for i in 0..<window.cellCount { values[base + i] = strip[i] }
+        }
+        record(reader.counts, band: index)
         return values
     }
 
@@ -119,6 +154,9 @@ public final class SceneReader {
     /// resampled bilinearly). The DEM is read first with the same rules as every input (nodata in its own
     /// type, its mask band), into a Float32 copy whose nodata gdaldem honours.
     public func slope(fromDEM demPath: String) throws -> [Float] {
+        guard grid.cellCount <= SceneReader.maxPixels else {
+            throw ExposureError("the scene has \(grid.cellCount) pixels; clip it to the area of interest first (gdal_translate -projwin); up to \(SceneReader.maxPixels) are handled with a DEM", path: path)
+        }
         let input = try RasterInput(path: demPath, band: 1, role: "DEM")
         let (elevation, _) = try input.readAll()
         let noElevation = !elevation.contains(where: { !$0.isNaN })
@@ -155,5 +193,106 @@ public final class SceneReader {
             }
         }
         return slopes
+    }
+}
+
+/// Counts of the pixels of one band read so far: added up over workers, turned into warnings by
+/// ``SceneReader/record(_:band:)``.
+public struct SceneBandCounts: Sendable, Equatable {
+    public var cells = 0
+    /// Zero (fill) pixels.
+    public var zeros = 0
+    /// Pixels at the integer type's maximum, on the scene's own grid.
+    public var saturated = 0
+    public var valid = 0
+    /// The band type's maximum (for the warning's text), nil for other types.
+    public var saturatedValue: Double?
+
+    public init(saturatedValue: Double? = nil) { self.saturatedValue = saturatedValue }
+
+    public mutating func add(_ other: SceneBandCounts) {
+        cells += other.cells
+        zeros += other.zeros
+        saturated += other.saturated
+        valid += other.valid
+        if saturatedValue == nil { saturatedValue = other.saturatedValue }
+    }
+}
+
+/// Everything a thread needs to open its own reader of one band of a scene (no GDAL handle: Sendable).
+public struct SceneBandSource: Sendable {
+    /// The scene, as given (errors name it).
+    public let path: String
+    /// The file readers open: the scene, or the warped VRT on the target grid.
+    let readablePath: String
+    public let bandIndex: Int
+    public let grid: Grid
+    /// Of the band readers open (the warped VRT's band when resampled).
+    let decoding: CellDecoding
+    let scale: Float
+    let offset: Float
+    /// The value taken as saturated (nil when resampled, or not an integer type).
+    let saturated: Double?
+    let saturatedValue: Double?
+    /// Keeps the warped VRT while any source or reader lives.
+    let warpedFile: MemoryFile?
+
+    /// A reader for the calling thread, with its own GDAL handle.
+    public func makeReader() throws -> SceneBandReader {
+        try SceneBandReader(self)
+    }
+}
+
+/// Reads windows of one band of a scene for one thread, with today's rules for invalid pixels, and counts
+/// what it read (``counts``).
+public final class SceneBandReader {
+    public let source: SceneBandSource
+    private let dataset: Dataset
+    private let reader: RasterCellReader
+    private var raw: [Double] = []
+    /// What the windows read so far held.
+    public private(set) var counts: SceneBandCounts
+
+    init(_ source: SceneBandSource) throws {
+        self.source = source
+        do {
+            dataset = try Dataset.open(source.readablePath, kinds: .raster)
+            reader = try RasterCellReader(band: try dataset.band(source.bandIndex), decoding: source.decoding,
+                                          infinities: .noData, applyScale: false)
+        } catch let error as GDALError where source.warpedFile != nil {
+            throw ExposureError("cannot be resampled onto the grid (gdalwarp): \(error.message)", path: source.path)
+        }
+        counts = SceneBandCounts(saturatedValue: source.saturatedValue)
+    }
+
+    /// Fills `values[0..<window.cellCount]` (row-major; grown if shorter) with the physical values of `window`,
+    /// invalid pixels NaN: nodata (in the band's own type), masked, NaN or infinite, zero (fill), saturated (on
+    /// the scene's own grid); the declared scale and offset applied.
+    public func read(_ window: GridWindow, into values: inout [Float]) throws {
+        do {
+            try reader.read(window, into: &raw)
+        } catch let error as GDALError where source.warpedFile != nil {
+            throw ExposureError("cannot be resampled onto the grid (gdalwarp): \(error.message)", path: source.path)
+        }
+        let n = window.cellCount
+        if values.count < n { values = [Float](repeating: .nan, count: n) }
+        let saturated = source.saturated ?? .nan, scale = source.scale, offset = source.offset
+        var zeros = 0, saturatedCount = 0, valid = 0
+        raw.withUnsafeBufferPointer { raw in
+            values.withUnsafeMutableBufferPointer { out in
+                for i in 0..<n {
+                    let v = raw[i]
+                    if v.isNaN { out[i] = .nan; continue }
+                    if v == 0 { zeros += 1; out[i] = .nan; continue }
+                    if v == saturated { saturatedCount += 1; out[i] = .nan; continue }
+                    out[i] = Float(v) * scale + offset
+                    valid += 1
+                }
+            }
+        }
+        counts.cells += n
+        counts.zeros += zeros
+        counts.saturated += saturatedCount
+        counts.valid += valid
     }
 }

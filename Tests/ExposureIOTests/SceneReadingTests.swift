@@ -71,4 +71,116 @@ import Testing
         #expect(values[0] == -12 && values[3] == -20)
         #expect(values[1].isNaN && values[2].isNaN)
     }
+
+    /// 37 x 23 cells of 30 m in UTM 18N, four UInt16 bands with zeros, saturated pixels, nodata and a mask.
+    func oddScene(_ dir: TemporaryDirectory, _ name: String = "odd.tif", tiled: Bool = true) throws -> String {
+        let path = dir.path(name)
+        let width = 37, height = 23
+        let dataset = try Driver.named("GTiff").createRaster(path: path, width: width, height: height, bands: 4, type: .uint16,
+                                                             options: tiled ? ["TILED=YES", "BLOCKXSIZE=16", "BLOCKYSIZE=16"] : [])
+        try dataset.setGeoTransform([500_000, 30, 0, 100_000, 0, -30])
+        try dataset.setSpatialReference(SpatialReference(epsg: 32618))
+        let window = RasterWindow(column: 0, row: 0, width: width, height: height)
+        for band in 1...4 {
+            let values = (0..<(width * height)).map { i -> UInt16 in
+                switch (i * 7 + band * 13) % 53 {
+                case 0: 0
+                case 1: 65535
+                case 2: 9
+                default: UInt16(100 + (i * 31 + band * 17) % 3000)
+                }
+            }
+            try dataset.band(band).write(window, values: values)
+            try dataset.band(band).setNoDataValue(9)
+            try dataset.band(band).setScaleAndOffset(scale: 0.0001, offset: -0.01)
+        }
+        try dataset.createMaskBand()
+        try dataset.band(1).maskBand().write(window, values: (0..<(width * height)).map { $0 % 41 == 5 ? UInt8(0) : 255 })
+        try dataset.close()
+        return path
+    }
+
+    /// Windows of any shape, read by a reader per band, give the whole band's values and, added up, its counts.
+    @Test(arguments: [false, true])
+    func windowReadsEqualTheWholeBand(warped: Bool) throws {
+        let dir = try TemporaryDirectory()
+        let path = try oddScene(dir)
+        let target = Grid(width: 29, height: 31, transform: GeoTransform(originX: 500_013, originY: 99_987, cellWidth: 25, cellHeight: 20))
+        let onto = warped ? (target, try SpatialReference(epsg: 32618)) : nil
+        let whole = try SceneReader(path: path, assumeCRS: nil, onto: onto)
+        let windowed = try SceneReader(path: path, assumeCRS: nil, onto: onto)
+        let grid = whole.grid
+        for band in 1...4 {
+            let expected = try whole.band(band)
+            // Strips of 3 rows (not a divisor of the height), then blocks of 5 x 4 read in another order.
+            let reader = try windowed.bandReader(band)
+            var got = [Float](repeating: -1, count: grid.cellCount)
+            var buffer: [Float] = []
+            for row in stride(from: 0, to: grid.height, by: 3) {
+                let strip = GridWindow(column: 0, row: row, width: grid.width, height: min(3, grid.height - row))
+                try reader.read(strip, into: &buffer)
+                for i in 0..<strip.cellCount { got[row * grid.width + i] = buffer[i] }
+            }
+            var counts = reader.counts
+            #expect(counts.cells == grid.cellCount)
+            for (i, value) in got.enumerated() {
+                #expect(value.bitPattern == expected[i].bitPattern || (value.isNaN && expected[i].isNaN), "band \(band), pixel \(i)")
+            }
+            let other = try windowed.bandSource(band).makeReader()
+            for column in stride(from: 0, to: grid.width, by: 5).reversed() {
+                for row in stride(from: 0, to: grid.height, by: 4) {
+                    let block = GridWindow(column: column, row: row, width: min(5, grid.width - column), height: min(4, grid.height - row))
+                    try other.read(block, into: &buffer)
+                    for r in 0..<block.height {
+                        for c in 0..<block.width {
+                            let value = buffer[r * block.width + c], want = expected[(row + r) * grid.width + column + c]
+                            #expect(value == want || (value.isNaN && want.isNaN))
+                        }
+                    }
+                }
+            }
+            #expect(other.counts == counts)
+            counts.add(SceneBandCounts())
+            windowed.record(counts, band: band)
+            if !warped {
+                #expect(counts.zeros > 0 && counts.saturated > 0 && counts.valid > 0)
+                #expect(counts.valid == expected.filter { !$0.isNaN }.count)
+            }
+        }
+        #expect(windowed.warnings == whole.warnings)
+        if !warped { #expect(whole.warnings.contains { $0.contains("saturated") }) }
+    }
+
+    /// The warped VRT gives what gdalwarp's in-memory copy with the same options gives, onto another CRS too.
+    @Test func warpedVRTEqualsTheInMemoryWarp() throws {
+        let dir = try TemporaryDirectory()
+        let path = try oddScene(dir, tiled: false)
+        let targets: [(Grid, SpatialReference)] = [
+            (Grid(width: 29, height: 31, transform: GeoTransform(originX: 500_013, originY: 99_987, cellWidth: 25, cellHeight: 20)),
+             try SpatialReference(epsg: 32618)),
+            (Grid(width: 40, height: 30, transform: GeoTransform(originX: -75.0, originY: 0.905, cellWidth: 0.00025, cellHeight: 0.0002)),
+             try SpatialReference(epsg: 4326)),
+        ]
+        for (target, crs) in targets {
+            let b = target.bounds
+            let memory = try Utilities.warp(try Dataset.open(path, kinds: .raster), arguments: [
+                "-of", "MEM", "-r", "bilinear", "-ot", "Float32", "-dstnodata", "nan",
+                "-te", "\(b.minX)", "\(b.minY)", "\(b.maxX)", "\(b.maxY)",
+                "-ts", "\(target.width)", "\(target.height)", "-t_srs", try crs.wkt(),
+            ])
+            let scene = try SceneReader(path: path, assumeCRS: nil, onto: (target, crs))
+            var valid = 0
+            for band in 1...4 {
+                let expected = try memory.band(band).readAll(as: Float.self)
+                let got = try scene.band(band)
+                for i in expected.indices {
+                    // The in-memory copy's zeros are fill, as the scene reader's are.
+                    let want: Float = expected[i] == 0 || expected[i].isNaN ? .nan : expected[i] * 0.0001 - 0.01
+                    #expect(got[i] == want || (got[i].isNaN && want.isNaN), "band \(band), pixel \(i)")
+                    if !want.isNaN { valid += 1 }
+                }
+            }
+            #expect(valid > 1000)
+        }
+    }
 }
