@@ -27,11 +27,14 @@ public enum ThresholdChoice: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .fixed(let value): return value
         case .otsu:
-            guard let value = Otsu.threshold(values) else {
-                throw ImageryError("cannot find an Otsu threshold for \(what): fewer than two distinct valid values")
-            }
+            guard let value = Otsu.threshold(values) else { throw ThresholdChoice.noOtsuThreshold(what) }
             return value
         }
+    }
+
+    /// The error when values admit no Otsu threshold (whole or streamed).
+    public static func noOtsuThreshold(_ what: String) -> ImageryError {
+        ImageryError("cannot find an Otsu threshold for \(what): fewer than two distinct valid values")
     }
 
     public var description: String {
@@ -44,7 +47,13 @@ public enum ThresholdChoice: Sendable, Equatable, CustomStringConvertible {
 
 /// Water where a water index exceeds a threshold: 1 water, 0 land, 255 where the index is NaN.
 public func waterMask(index: [Float], threshold: Double) -> [UInt8] {
-    index.map { $0.isNaN ? MaskValue.noData : (Double($0) > threshold ? MaskValue.yes : MaskValue.no) }
+    index.map { waterValue($0, threshold: threshold) }
+}
+
+/// One pixel of ``waterMask(index:threshold:)``.
+@inline(__always)
+public func waterValue(_ index: Float, threshold: Double) -> UInt8 {
+    index.isNaN ? MaskValue.noData : (Double(index) > threshold ? MaskValue.yes : MaskValue.no)
 }
 
 /// What a flood detection found, for the user and the output's metadata.

@@ -1,25 +1,86 @@
 /// Otsu's (1979) threshold: the value splitting a histogram into two classes with the largest
 /// between-class variance. The histogram has `bins` equal bins spanning the finite values' range.
+///
+/// In three steps, so that a scene read window by window gives the same threshold as one held whole:
+/// ``Range`` (the finite values' minimum and maximum, over every window), ``Histogram`` (the counts per bin
+/// over that range, over every window again) and ``Histogram/threshold()``.
 public enum Otsu {
     public static let defaultBins = 256
+
+    /// The finite values' minimum and maximum, accumulated over any number of parts in any order.
+    public struct Range: Sendable, Equatable {
+        public var low = Float.infinity
+        public var high = -Float.infinity
+
+        public init() {}
+
+        public mutating func add(_ values: UnsafeBufferPointer<Float>) {
+            var low = self.low, high = self.high
+            for v in values where v.isFinite {
+                low = min(low, v)
+                high = max(high, v)
+            }
+            self.low = low
+            self.high = high
+        }
+
+        public mutating func add(_ values: [Float]) { values.withUnsafeBufferPointer { add($0) } }
+
+        public mutating func merge(_ other: Range) {
+            low = min(low, other.low)
+            high = max(high, other.high)
+        }
+    }
+
+    /// Counts of the finite values in `bins` equal bins spanning a ``Range``; counts of parts add up exactly.
+    public struct Histogram: Sendable, Equatable {
+        public let low: Float
+        public let high: Float
+        public private(set) var counts: [Double]
+        private let scale: Double
+
+        /// Nil when the range holds fewer than two distinct values.
+        public init?(range: Range, bins: Int = defaultBins) {
+            guard range.low < range.high, bins >= 2 else { return nil }
+            low = range.low
+            high = range.high
+            counts = [Double](repeating: 0, count: bins)
+            scale = Double(bins) / Double(high - low)
+        }
+
+        /// Counts the finite values of `values` (all within the range).
+        public mutating func add(_ values: UnsafeBufferPointer<Float>) {
+            let low = self.low, scale = self.scale, last = counts.count - 1
+            counts.withUnsafeMutableBufferPointer { counts in
+                for v in values where v.isFinite {
+                    counts[min(last, Int(Double(v - low) * scale))] += 1
+                }
+            }
+        }
+
+        public mutating func add(_ values: [Float]) { values.withUnsafeBufferPointer { add($0) } }
+
+        public mutating func merge(_ other: Histogram) {
+            for i in counts.indices { counts[i] += other.counts[i] }
+        }
+
+        /// The threshold (the lower edge of the first bin of the upper class), nil when no split separates two
+        /// non-empty classes.
+        public func threshold() -> Double? {
+            let width = Double(high - low) / Double(counts.count)
+            guard let split = bestSplit(counts) else { return nil }
+            return Double(low) + Double(split) * width
+        }
+    }
 
     /// The threshold (the lower edge of the first bin of the upper class), nil when fewer than two distinct
     /// finite values exist.
     public static func threshold(_ values: [Float], bins: Int = defaultBins) -> Double? {
-        var low = Float.infinity, high = -Float.infinity
-        for v in values where v.isFinite {
-            low = min(low, v)
-            high = max(high, v)
-        }
-        guard low < high else { return nil }
-        var histogram = [Double](repeating: 0, count: bins)
-        let scale = Double(bins) / Double(high - low)
-        for v in values where v.isFinite {
-            histogram[min(bins - 1, Int(Double(v - low) * scale))] += 1
-        }
-        let width = Double(high - low) / Double(bins)
-        guard let split = bestSplit(histogram) else { return nil }
-        return Double(low) + Double(split) * width
+        var range = Range()
+        range.add(values)
+        guard var histogram = Histogram(range: range, bins: bins) else { return nil }
+        histogram.add(values)
+        return histogram.threshold()
     }
 
     /// The first bin of the upper class for a histogram (bins of equal width).

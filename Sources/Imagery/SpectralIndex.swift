@@ -24,12 +24,22 @@ public enum SpectralIndex: String, Sendable, CaseIterable {
     public func compute(_ a: [Float], _ b: [Float]) -> [Float] {
         precondition(a.count == b.count, "bands of different sizes")
         var result = [Float](repeating: .nan, count: a.count)
-        for i in a.indices {
-            let x = a[i], y = b[i]
-            let sum = x + y
-            if x.isNaN || y.isNaN || sum == 0 { continue }
-            result[i] = (x - y) / sum
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                result.withUnsafeMutableBufferPointer { compute(a, b, into: $0) }
+            }
         }
         return result
+    }
+
+    /// The index of the first `result.count` pixels of `a` and `b` into `result` (every element written).
+    public func compute(_ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>, into result: UnsafeMutableBufferPointer<Float>) {
+        precondition(a.count >= result.count && b.count >= result.count, "bands shorter than the result")
+        for i in 0..<result.count {
+            let x = a[i], y = b[i]
+            let sum = x + y
+            if x.isNaN || y.isNaN || sum == 0 { result[i] = .nan; continue }
+            result[i] = (x - y) / sum
+        }
     }
 }

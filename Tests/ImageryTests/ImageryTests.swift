@@ -186,3 +186,94 @@ func iou(_ a: [UInt8], _ b: [Bool]) -> Double {
         #expect(d.allSatisfy { $0 == .infinity })
     }
 }
+
+/// The streaming forms (parts of a scene, in any order) give exactly what the whole-array forms give.
+@Suite struct StreamingImageryTests {
+    /// Random values with NaN, infinities, ties and a narrow or wide range, cut into parts of random sizes.
+    @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8])
+    func otsuFromMergedPartsEqualsOtsuOnTheWhole(seed: UInt64) {
+        var random = SeededGenerator(seed: seed)
+        let count = Int.random(in: 2...5000, using: &random)
+        let spread = Float([1e-6, 0.01, 1, 2, 1e4][Int(seed) % 5])
+        let values: [Float] = (0..<count).map { _ in
+            switch Int.random(in: 0..<20, using: &random) {
+            case 0: .nan
+            case 1: seed % 2 == 0 ? .infinity : -.infinity
+            case 2: 0.25
+            case 3...9: Float.random(in: -spread...0, using: &random)
+            default: Float.random(in: 0...(spread * 3), using: &random)
+            }
+        }
+        var parts: [ArraySlice<Float>] = []
+        var start = 0
+        while start < values.count {
+            let end = min(values.count, start + Int.random(in: 1...700, using: &random))
+            parts.append(values[start..<end])
+            start = end
+        }
+        parts.shuffle(using: &random)
+        var range = Otsu.Range()
+        for part in parts {
+            var r = Otsu.Range()
+            r.add(Array(part))
+            range.merge(r)
+        }
+        let expected = Otsu.threshold(values)
+        guard let empty = Otsu.Histogram(range: range) else {
+            #expect(expected == nil)
+            return
+        }
+        var histogram = empty
+        for part in parts.reversed() {
+            var h = empty
+            h.add(Array(part))
+            histogram.merge(h)
+        }
+        let streamed = histogram.threshold()
+        #expect(expected != nil)
+        #expect(streamed?.bitPattern == expected?.bitPattern, "\(String(describing: streamed)) vs \(String(describing: expected))")
+    }
+
+    @Test func otsuOfConstantValuesIsNilBothWays() {
+        var range = Otsu.Range()
+        range.add([Float](repeating: 3, count: 10) + [.nan])
+        #expect(Otsu.Histogram(range: range) == nil)
+        #expect(Otsu.threshold([Float](repeating: 3, count: 10)) == nil)
+    }
+
+    /// Column strips of any width, then row strips of any height, give the whole transform's values bit for bit.
+    @Test(arguments: [(1, 0.03), (2, 0.001), (3, 0.3), (4, 0.0)])
+    func distancesInStripsEqualTheWholeTransform(seed: UInt64, density: Double) {
+        var random = SeededGenerator(seed: seed)
+        let width = Int.random(in: 1...61, using: &random), height = Int.random(in: 1...47, using: &random)
+        let target = (0..<(width * height)).map { _ in Double.random(in: 0...1, using: &random) < density }
+        let cellWidth = [30.0, 10, 0.3, 27.7][Int(seed) % 4], cellHeight = [20.0, 10, 0.29, 31.1][Int(seed) % 4]
+        let expected = DistanceTransform.distances(target: target, width: width, height: height, cellWidth: cellWidth, cellHeight: cellHeight)
+        let columns = Int.random(in: 1...7, using: &random), rows = Int.random(in: 1...5, using: &random)
+        var nearest = [Int32](repeating: -2, count: width * height)
+        for first in stride(from: 0, to: width, by: columns) {
+            let w = min(columns, width - first)
+            var strip: [Bool] = []
+            for r in 0..<height { for c in first..<(first + w) { strip.append(target[r * width + c]) } }
+            var part = [Int32](repeating: -2, count: w * height)
+            strip.withUnsafeBufferPointer { t in
+                part.withUnsafeMutableBufferPointer { DistanceTransform.nearestRows(target: t, columns: w, height: height, cellHeight: cellHeight, into: $0) }
+            }
+            for r in 0..<height { for c in 0..<w { nearest[r * width + first + c] = part[r * w + c] } }
+        }
+        #expect(!nearest.contains(-2))
+        var got = [Float](repeating: -1, count: width * height)
+        for first in stride(from: 0, to: height, by: rows) {
+            let h = min(rows, height - first)
+            let part = Array(nearest[(first * width)..<((first + h) * width)])
+            var out = [Float](repeating: -1, count: h * width)
+            part.withUnsafeBufferPointer { n in
+                out.withUnsafeMutableBufferPointer {
+                    DistanceTransform.rowPass(nearestRows: n, firstRow: first, width: width, cellWidth: cellWidth, cellHeight: cellHeight, into: $0)
+                }
+            }
+            for i in 0..<out.count { got[first * width + i] = out[i] }
+        }
+        for i in got.indices { #expect(got[i].bitPattern == expected[i].bitPattern, "pixel \(i)") }
+    }
+}
