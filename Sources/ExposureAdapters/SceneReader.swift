@@ -217,6 +217,16 @@ public struct SceneBandCounts: Sendable, Equatable {
         valid += other.valid
         if saturatedValue == nil { saturatedValue = other.saturatedValue }
     }
+
+    /// What was counted since `earlier` (counts of the same reader).
+    public func subtracting(_ earlier: SceneBandCounts) -> SceneBandCounts {
+        var part = SceneBandCounts(saturatedValue: saturatedValue)
+        part.cells = cells - earlier.cells
+        part.zeros = zeros - earlier.zeros
+        part.saturated = saturated - earlier.saturated
+        part.valid = valid - earlier.valid
+        return part
+    }
 }
 
 /// Everything a thread needs to open its own reader of one band of a scene (no GDAL handle: Sendable).

@@ -37,6 +37,27 @@ extension OutputSet {
         try writeStyle(style, for: path)
     }
 
+    /// As ``writeRaster(_:grid:crs:type:noData:description:unit:metadata:style:inputs:fill:)``, for a ramp whose
+    /// range is known only once every window is written (distances): `fill` returns the metadata and the style.
+    public func writeRaster(_ path: String, grid: Grid, crs: SpatialReference, type: RasterDataType, noData: Double?,
+                            description: String, unit: String, metadata: [String: String], inputs: [String],
+                            styledFill: (GridRasterWriter) throws -> (metadata: [String: String], style: RasterStyle)) throws {
+        var style: RasterStyle?
+        try write(path) { temporary in
+            let writer = try GridRasterWriter(path: temporary, grid: grid, crs: crs, type: type, noData: noData, description: description,
+                                              unit: unit, metadata: metadata)
+            let (more, chosen) = try styledFill(writer)
+            if case .categories = chosen { throw ExposureError("internal: a mask's categories are known before its pixels", path: path) }
+            style = chosen
+            let final = metadata.merging(more) { _, last in last }
+            var extra = final.filter { metadata[$0.key] != $0.value }
+            extra["EXPOSURE_MANIFEST"] = try Provenance.json(inputs: inputs, parameters: final, outputs: self)
+            try writer.setMetadata(extra)
+            try writer.close()
+        }
+        if let style { try writeStyle(style, for: path) }
+    }
+
     /// The QML beside a raster whose style is a ramp.
     public func writeStyle(_ style: RasterStyle, for raster: String) throws {
         guard let qml = style.qml else { return }

@@ -97,3 +97,52 @@ import Testing
         #expect(missing.stderr.hasPrefix("error: Missing expected argument '--regions <regions>'"))
     }
 }
+
+/// `exposure water` streams: its peak memory stays far under 400 MB and hardly grows with the scene.
+@Suite struct ImageryMemoryTests {
+    /// The Olinda scene resampled to `side` x `side` pixels (six Byte bands, tiled, DEFLATE).
+    func scene(_ dir: TemporaryDirectory, side: Int) throws -> String {
+        let path = dir.path("scene-\(side).tif")
+        let warped = try Utilities.warp(try Dataset.open(CLI.olinda("L7_ETMs.tif"), kinds: .raster), arguments: [
+            "-of", "GTiff", "-ts", "\(side)", "\(side)", "-r", "bilinear",
+            "-co", "TILED=YES", "-co", "COMPRESS=DEFLATE", "-co", "ZLEVEL=1",
+        ], destination: path)
+        try warped.close()
+        return path
+    }
+
+    /// Peak resident memory (KB) of `exposure ARGUMENTS`, through /usr/bin/time.
+    func peakKB(_ arguments: [String]) throws -> Int {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/time")
+        process.arguments = ["-f", "peak %M", CLI.executable.path] + arguments
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        // GDAL's block cache (64 MB during a pass) fills up with the scene's blocks; a small one shows what the
+        // command itself holds.
+        process.environment = ProcessInfo.processInfo.environment.merging(["GDAL_CACHEMAX": "16"]) { $1 }
+        try process.run()
+        let data = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(process.terminationStatus == 0, "\(text)")
+        let line = text.split(separator: "\n").last { $0.hasPrefix("peak ") }
+        return try #require(line.flatMap { Int($0.dropFirst(5)) }, "\(text)")
+    }
+
+    @Test func waterPeakMemoryDoesNotGrowWithTheScene() throws {
+        let dir = try TemporaryDirectory()
+        var peaks: [Int] = []
+        for side in [800, 2000] {
+            let path = try scene(dir, side: side)
+            peaks.append(try peakKB(["water", "--image", path, "--sensor", "landsat7", "--threshold", "0.3", "--output", dir.path("w\(side).tif"),
+                                     "--index-output", dir.path("i\(side).tif"), "--quiet"]))
+        }
+        // Holding the scene takes about 25 bytes a pixel (two bands, the index, the mask, their copies): 84 MB more
+        // for the larger scene; streaming, only the wider windows (2000 x 256 instead of 800 x 256 pixels: about
+        // 25 bytes a pixel for each of the two workers' windows and 5 for each of four waiting results: 24 MB).
+        #expect(peaks[1] < 400_000, "peak \(peaks[1]) KB")
+        #expect(peaks[1] - peaks[0] < 48_000, "peaks \(peaks) KB")
+    }
+}
