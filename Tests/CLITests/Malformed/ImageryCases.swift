@@ -25,14 +25,6 @@ enum ImageryCases {
         water("water-single-band-scene", .error(mentioning: ["scene.tif"])) { workspace in
             try workspace.raster("in/scene.tif", width: 20, height: 20, type: .uint16, noData: nil) { _, _, _ in 1000 }
         }
-        water("water-scene-too-large", .error(mentioning: ["scene.tif"])) { workspace in
-            // 20,000 x 20,000 pixels declared, nothing written (sparse): refused before any allocation.
-            let dataset = try Driver.named("GTiff").createRaster(path: workspace.path("in/scene.tif"), width: 20_000, height: 20_000, bands: 6,
-                                                                 type: .uint16, options: ["SPARSE_OK=TRUE", "TILED=YES", "COMPRESS=DEFLATE"])
-            try dataset.setGeoTransform(Fixture.geoTransform)
-            try dataset.setSpatialReference(SpatialReference(epsg: Fixture.epsg))
-            try dataset.close()
-        }
         water("water-scale-zero", .errorOrWarning(mentioning: ["scene.tif"])) { workspace in
             try workspace.opticalScene("in/scene.tif", waterColumns: 8)
             let dataset = try Dataset.open(workspace.path("in/scene.tif"), update: true)
