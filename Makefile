@@ -1,17 +1,19 @@
 # exposure: two commands on a fresh Debian/Ubuntu machine with Swift:
 #   make demo   installs what is missing, builds, runs the analysis on the bundled sample data
-#   make test   installs what is missing and runs the whole test suite
+#   make test   installs what is missing and runs the whole test suite, then the Slurm example (slurm-test)
 SWIFT ?= swift
 # Cairo and Pango draw maps, in DejaVu Sans (embedded in PDFs).
 APT_PACKAGES := libgdal-dev libproj-dev libssl-dev gdal-bin pkg-config libcairo2-dev libpango1.0-dev fonts-dejavu-core
 # What the tests need besides: QGIS's Python bindings (outputs opened in QGIS), sqlite3 (GeoPackage checks),
 # pdftotext from poppler-utils (the maps' PDF text), headless Chromium (reports).
 TEST_PACKAGES := python3-qgis sqlite3 poppler-utils chromium
+# A single-node Slurm cluster for slurm-test: Debian's slurm-wlm (controller, node daemon, sbatch and co.) and munge.
+SLURM_PACKAGES := slurmctld slurmd slurm-client munge
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 BIN := .build/release/exposure
 OUT := out
 
-.PHONY: all deps test-deps build release test demo olinda sample-data bench fuzz clean
+.PHONY: all deps test-deps build release test slurm-test demo olinda sample-data bench fuzz clean
 
 all: build
 
@@ -43,6 +45,13 @@ olinda: deps
 # EXPOSURE_REQUIRE_QGIS: the QGIS test fails instead of skipping when the bindings are missing.
 test: test-deps olinda
 	EXPOSURE_REQUIRE_QGIS=1 $(SWIFT) test
+	$(MAKE) slurm-test
+
+# examples/slurm/ on a real single-node Slurm cluster started on this machine (installs $(SLURM_PACKAGES) when
+# missing; the daemons run as root, with sudo when not root): the sample floods in parts as an array job and
+# their merge, equal to the single-machine run; stops the daemons it started. docs/slurm.md.
+slurm-test: release
+	SLURM_PACKAGES="$(SLURM_PACKAGES)" SWIFT="$(SWIFT)" ./scripts/slurm-test
 
 # Seeded mutations of scenario files and region files (the examples are seeds: hence olinda) through their
 # readers, 5 minutes by default
