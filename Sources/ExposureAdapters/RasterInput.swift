@@ -116,7 +116,7 @@ public final class RasterCellReader {
     /// Whether the declared scale and offset are applied (a scene applies them after its own raw tests).
     public let applyScale: Bool
     /// NaN cells read so far that NaN was not declared for (nodata is not NaN, and the mask did not hide them).
-    private(set) var undeclaredNaN = 0
+    public private(set) var undeclaredNaN = 0
     private var maskValues: [UInt8] = []
     private var int64s: [Int64] = []
     private var uint64s: [UInt64] = []

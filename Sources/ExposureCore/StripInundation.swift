@@ -47,7 +47,7 @@ public enum StripInundation {
             let rows = strips.rows(of: s)
             let cells = Array(elevation[rows.lowerBound * width..<rows.upperBound * width])
             labeler.label(cells, width: width, level: level, seeds: stripSeeds(s))
-            let strip = labeler.depths(cells, level: level, strip: s, connectivity: connectivity, noData: Double.nan)
+            let strip: [Double] = labeler.depths(cells, level: level, strip: s, connectivity: connectivity)
             depths.replaceSubrange(rows.lowerBound * width..<rows.upperBound * width, with: strip)
         }
         return (depths, connectivity.flooded, connectivity.maxDepth(level: level))
@@ -126,7 +126,7 @@ public struct StripLabeler {
     public var componentCount: Int { sizes.count - 1 }
 
     @inline(__always)
-    private mutating func find(_ label: UInt32) -> UInt32 {
+    private static func find(_ parent: inout [UInt32], _ label: UInt32) -> UInt32 {
         var root = label
         while parent[Int(root)] != root { root = parent[Int(root)] }
         var l = label
@@ -139,8 +139,8 @@ public struct StripLabeler {
     }
 
     @inline(__always)
-    private mutating func union(_ a: UInt32, _ b: UInt32) {
-        let ra = find(a), rb = find(b)
+    private static func union(_ parent: inout [UInt32], _ a: UInt32, _ b: UInt32) {
+        let ra = find(&parent, a), rb = find(&parent, b)
         if ra < rb { parent[Int(rb)] = ra } else if rb < ra { parent[Int(ra)] = rb }
     }
 
@@ -155,28 +155,31 @@ public struct StripLabeler {
         parent.append(0)
         // First pass: provisional labels, joined where 8-neighbours meet (the neighbours already visited are
         // west, north-west, north and north-east; when north is set, the other three already belong to it).
-        elevation.withUnsafeBufferPointer { e in
-            for r in 0..<rows {
-                let rowStart = r * width
-                for c in 0..<width {
-                    let i = rowStart + c
-                    guard e[i] < level else { labels[i] = 0; continue }
-                    var l: UInt32 = 0
-                    if r > 0, labels[i - width] != 0 {
-                        l = labels[i - width]
-                    } else {
-                        if c > 0 {
-                            if labels[i - 1] != 0 { l = labels[i - 1] } else if r > 0, labels[i - width - 1] != 0 { l = labels[i - width - 1] }
+        let rows = self.rows
+        labels.withUnsafeMutableBufferPointer { labels in
+            elevation.withUnsafeBufferPointer { e in
+                for r in 0..<rows {
+                    let rowStart = r * width
+                    for c in 0..<width {
+                        let i = rowStart + c
+                        guard e[i] < level else { labels[i] = 0; continue }
+                        var l: UInt32 = 0
+                        if r > 0, labels[i - width] != 0 {
+                            l = labels[i - width]
+                        } else {
+                            if c > 0 {
+                                if labels[i - 1] != 0 { l = labels[i - 1] } else if r > 0, labels[i - width - 1] != 0 { l = labels[i - width - 1] }
+                            }
+                            if r > 0, c + 1 < width, labels[i - width + 1] != 0 {
+                                if l == 0 { l = labels[i - width + 1] } else if l != labels[i - width + 1] { Self.union(&parent, l, labels[i - width + 1]) }
+                            }
                         }
-                        if r > 0, c + 1 < width, labels[i - width + 1] != 0 {
-                            if l == 0 { l = labels[i - width + 1] } else { union(l, labels[i - width + 1]) }
+                        if l == 0 {
+                            l = UInt32(parent.count)
+                            parent.append(l)
                         }
+                        labels[i] = l
                     }
-                    if l == 0 {
-                        l = UInt32(parent.count)
-                        parent.append(l)
-                    }
-                    labels[i] = l
                 }
             }
         }
@@ -190,7 +193,7 @@ public struct StripLabeler {
         seeded.append(false)
         elevation.withUnsafeBufferPointer { e in
             for i in 0..<n where labels[i] != 0 {
-                let root = Int(find(labels[i]))
+                let root = Int(Self.find(&parent, labels[i]))
                 if final[root] == 0 {
                     final[root] = UInt32(sizes.count)
                     sizes.append(0)
@@ -247,27 +250,47 @@ public struct StripLabeler {
         return summary
     }
 
-    /// The depth of every cell of the strip just labelled (strip number `strip` of the layout the
-    /// connectivity was merged on): `level - elevation` where flooded, 0 where dry, `noData` where the
-    /// elevation is NaN.
-    public func depths<T: BinaryFloatingPoint>(_ elevation: [Double], level: Double, strip: Int, connectivity: StripConnectivity,
-                                               noData: T) -> [T] {
+    /// Whether each component of the strip just labelled (strip number `strip` of the layout the
+    /// connectivity was merged on) is flooded.
+    private func flooded(strip: Int, connectivity: StripConnectivity) -> [Bool] {
         let base = connectivity.bases[strip]
         var wet = [Bool](repeating: false, count: sizes.count)
         for l in 1..<sizes.count {
             let b = Int(boundary[l])
             wet[l] = b > 0 ? connectivity.wet[base + b - 1] : seeded[l]
         }
-        var out = [T](repeating: 0, count: elevation.count)
-        for i in elevation.indices {
-            let e = elevation[i]
-            if e.isNaN {
-                out[i] = noData
-            } else if labels[i] != 0, wet[Int(labels[i])] {
-                out[i] = T(level - e)
+        return wet
+    }
+
+    /// The depth of every cell of the strip just labelled: `level - elevation` where flooded, 0 where dry,
+    /// `noData` where the elevation is NaN.
+    public func depths(_ elevation: [Double], level: Double, strip: Int, connectivity: StripConnectivity, noData: Float) -> [Float] {
+        let wet = flooded(strip: strip, connectivity: connectivity)
+        var out = [Float](repeating: 0, count: elevation.count)
+        out.withUnsafeMutableBufferPointer { out in
+            elevation.withUnsafeBufferPointer { e in
+                labels.withUnsafeBufferPointer { labels in
+                    wet.withUnsafeBufferPointer { wet in
+                        for i in 0..<e.count {
+                            if e[i].isNaN {
+                                out[i] = noData
+                            } else if wet[Int(labels[i])] {
+                                out[i] = Float(level - e[i])
+                            }
+                        }
+                    }
+                }
             }
         }
         return out
+    }
+
+    /// The same in Doubles (NaN where the elevation is), as ``CoastalInundation`` gives them.
+    public func depths(_ elevation: [Double], level: Double, strip: Int, connectivity: StripConnectivity) -> [Double] {
+        let wet = flooded(strip: strip, connectivity: connectivity)
+        return elevation.indices.map { i in
+            elevation[i].isNaN ? .nan : wet[Int(labels[i])] ? level - elevation[i] : 0
+        }
     }
 }
 
