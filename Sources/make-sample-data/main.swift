@@ -5,6 +5,7 @@
 //
 //   swift run -c release make-sample-data sample-rasters
 //   make-sample-data bench FOLDER [SIZE] | bench-groups FOLDER | map-bench PATH    (the cases of scripts/bench)
+//   make-sample-data bench-dem PATH WIDTH [HEIGHT]                                  (a large coastal DEM)
 import ExposureCore
 import Foundation
 import GDALSwift
@@ -22,6 +23,15 @@ if CommandLine.arguments.count > 2 && CommandLine.arguments[1] == "bench-groups"
 }
 if CommandLine.arguments.count > 2 && CommandLine.arguments[1] == "map-bench" {
     try BenchCase.writeMapCase(path: CommandLine.arguments[2])
+    exit(0)
+}
+if CommandLine.arguments.count > 3 && CommandLine.arguments[1] == "bench-dem" {
+    guard let width = Int(CommandLine.arguments[3]), width > 0,
+          let height = CommandLine.arguments.count > 4 ? Int(CommandLine.arguments[4]) : width, height > 0 else {
+        FileHandle.standardError.write(Data("make-sample-data bench-dem PATH WIDTH [HEIGHT]: sizes are positive numbers\n".utf8))
+        exit(2)
+    }
+    try BenchDEM.write(path: CommandLine.arguments[2], width: width, height: height)
     exit(0)
 }
 let outputFolder = CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : "sample-rasters"
