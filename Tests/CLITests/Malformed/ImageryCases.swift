@@ -139,12 +139,15 @@ enum ImageryCases {
         inundate("inundate-dem-all-nan", .success(warning: ["dem.tif"]), sea: ["--sea-edge", "east"]) { workspace in
             try workspace.dem("in/dem.tif", noData: nil) { _, _ in .nan }
         }
-        inundate("inundate-dem-too-large", .error(mentioning: ["dem.tif"]), sea: ["--sea-edge", "east"]) { workspace in
+        // No DEM is too large (it is streamed: InundateMemoryTests); a bad sea mask is refused before any of a
+        // 900 M-cell DEM is read.
+        inundate("inundate-huge-dem-bad-sea-mask", .error(mentioning: ["sea.tif"])) { workspace in
             let dataset = try Driver.named("GTiff").createRaster(path: workspace.path("in/dem.tif"), width: 30_000, height: 30_000, bands: 1,
                                                                  type: .float32, options: ["SPARSE_OK=TRUE", "TILED=YES", "COMPRESS=DEFLATE"])
             try dataset.setGeoTransform(Fixture.geoTransform)
             try dataset.setSpatialReference(SpatialReference(epsg: Fixture.epsg))
             try dataset.close()
+            try Data("not a raster\n".utf8).write(to: URL(fileURLWithPath: workspace.path("in/sea.tif")))
         }
         inundate("inundate-all-edges-below-level", .success(warning: []), sea: ["--sea-edge", "east", "--sea-edge", "west", "--sea-edge", "north",
                                                                                 "--sea-edge", "south"], setup: Setups.demOnly)
