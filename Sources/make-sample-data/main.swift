@@ -6,6 +6,8 @@
 //   swift run -c release make-sample-data sample-rasters
 //   make-sample-data bench FOLDER [SIZE] | bench-groups FOLDER | map-bench PATH    (the cases of scripts/bench)
 //   make-sample-data bench-dem PATH WIDTH [HEIGHT]                                  (a large coastal DEM)
+//   make-sample-data bench-hazards FOLDER | bench-scene FOLDER [SIZE]                (more cases of scripts/bench)
+//   make-sample-data read-floor FILE... [--threads N]    (GDAL reading every block once: the bench's floor)
 import ExposureCore
 import Foundation
 import GDALSwift
@@ -19,6 +21,30 @@ if CommandLine.arguments.count > 1 && CommandLine.arguments[1] == "bench" {
 if CommandLine.arguments.count > 2 && CommandLine.arguments[1] == "bench-groups" {
     // The 36 age-sex rasters of FOLDER/population.tif (written by `bench` first), in FOLDER/groups/.
     try BenchCase.writeGroups(folder: CommandLine.arguments[2])
+    exit(0)
+}
+if CommandLine.arguments.count > 2 && CommandLine.arguments[1] == "bench-hazards" {
+    // 16 flood depth rasters (4 scenarios x 4 return periods) on FOLDER/flood.tif's grid, in FOLDER/hazards/.
+    try BenchCase.writeHazards(folder: CommandLine.arguments[2])
+    exit(0)
+}
+if CommandLine.arguments.count > 2 && CommandLine.arguments[1] == "bench-scene" {
+    let size = CommandLine.arguments.count > 3 ? Int(CommandLine.arguments[3]) ?? 10980 : 10980
+    try BenchCase.writeScene(folder: CommandLine.arguments[2], size: size)
+    exit(0)
+}
+if CommandLine.arguments.count > 2 && CommandLine.arguments[1] == "read-floor" {
+    var files: [String] = [], threads = 1
+    var rest = CommandLine.arguments.dropFirst(2).makeIterator()
+    while let argument = rest.next() {
+        if argument == "--threads" {
+            guard let value = rest.next().flatMap({ Int($0) }), value >= 1 else { throw ExposureError("--threads takes a number of threads") }
+            threads = value
+        } else {
+            files.append(argument)
+        }
+    }
+    try BenchCase.readFloor(files: files, threads: threads)
     exit(0)
 }
 if CommandLine.arguments.count > 2 && CommandLine.arguments[1] == "map-bench" {
