@@ -87,7 +87,7 @@ demo: release
 # Large synthetic cases; our CLI side by side with GDAL's read of every block (1 and 2 threads), exactextract
 # and the gdalwarp+numpy+exactextract pipeline; run with 1, 4 and 16 hazards; 36 population groups in one pass
 # against 36 separate analyses; water and flood-extent on a 10980 x 10980 scene; inundate on a 400 M-cell DEM.
-# Time and peak memory of each; generated data in bench-data/ (about 6.5 GB, made once).
+# Time and peak memory of each; generated data in bench-data/ (about 7.5 GB, made once).
 bench: deps
 	@command -v /usr/bin/time >/dev/null || $(SUDO) apt-get install -y -qq time >/dev/null
 	./scripts/bench
