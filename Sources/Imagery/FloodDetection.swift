@@ -37,6 +37,13 @@ public enum ThresholdChoice: Sendable, Equatable, CustomStringConvertible {
         ImageryError("cannot find an Otsu threshold for \(what): fewer than two distinct valid values")
     }
 
+    /// Otsu's threshold from a histogram built part by part (nil when the range pass found fewer than two
+    /// distinct valid values), with the same error as ``resolve(_:what:)``.
+    public static func otsu(_ histogram: Otsu.Histogram?, what: String) throws -> Double {
+        guard let value = histogram?.threshold() else { throw noOtsuThreshold(what) }
+        return value
+    }
+
     public var description: String {
         switch self {
         case .fixed(let v): String(v)
@@ -64,45 +71,68 @@ public struct FloodDetectionReport: Sendable {
     public var removedAsPermanentWater = 0
     public var removedAsSteep = 0
     public var removedAsSmall = 0
+
+    public init() {}
+
+    /// Adds another part's counts (thresholds are the same for every part).
+    public mutating func addCounts(_ other: FloodDetectionReport) {
+        flooded += other.flooded
+        valid += other.valid
+        removedAsPermanentWater += other.removedAsPermanentWater
+        removedAsSteep += other.removedAsSteep
+        removedAsSmall += other.removedAsSmall
+    }
 }
 
 /// Optical change detection: flooded = water after and not water before (permanent water excluded).
 /// One threshold serves both scenes; Otsu's is found on both scenes' values together, since a scene with
 /// little water (often the one before) has no water mode of its own and Otsu would split land classes.
 public enum OpticalFloodDetection {
+    /// The whole scene in memory.
     public static func detect(
         before: [Float], after: [Float], threshold: ThresholdChoice, width: Int, height: Int,
         steep: [Bool]?, minimumPixels: Int
     ) throws -> (mask: [UInt8], report: FloodDetectionReport) {
         var report = FloodDetectionReport()
         let t = try threshold.resolve(before + after, what: "the scenes' index")
-        let tBefore = t, tAfter = t
         report.thresholds = ["water": t]
         var mask = [UInt8](repeating: MaskValue.noData, count: after.count)
+        classify(before: before, after: after, threshold: t, steep: steep, into: &mask, counted: after.indices, report: &report)
+        finish(&mask, width: width, height: height, minimumPixels: minimumPixels, report: &report)
+        return (mask, report)
+    }
+
+    /// The mask of a block of pixels (any part of the scene: pixels are independent) before the minimum-size
+    /// filter: 1 flooded, 0 not (permanent water, steep), 255 no data. Pixels at indices `counted` are counted in
+    /// `report` (valid, permanent water, steep); others (a halo) are only classified.
+    public static func classify(before: [Float], after: [Float], threshold: Double, steep: [Bool]?,
+                                into mask: inout [UInt8], counted: Range<Int>, report: inout FloodDetectionReport) {
+        precondition(before.count >= after.count && mask.count >= after.count && (steep?.count ?? after.count) >= after.count,
+                     "blocks of different sizes")
         for i in after.indices {
             let a = after[i], b = before[i]
-            if a.isNaN || b.isNaN { continue }
-            report.valid += 1
-            let wetAfter = Double(a) > tAfter, wetBefore = Double(b) > tBefore
+            if a.isNaN || b.isNaN {
+                mask[i] = MaskValue.noData
+                continue
+            }
+            let counts = counted.contains(i)
+            if counts { report.valid += 1 }
+            let wetAfter = Double(a) > threshold, wetBefore = Double(b) > threshold
             if wetAfter && wetBefore {
-                report.removedAsPermanentWater += 1
+                if counts { report.removedAsPermanentWater += 1 }
                 mask[i] = MaskValue.no
             } else {
                 mask[i] = wetAfter ? MaskValue.yes : MaskValue.no
             }
-        }
-        finish(&mask, width: width, height: height, steep: steep, minimumPixels: minimumPixels, report: &report)
-        return (mask, report)
-    }
-
-    /// Slope and minimum-size masks, then the count of flooded pixels.
-    static func finish(_ mask: inout [UInt8], width: Int, height: Int, steep: [Bool]?, minimumPixels: Int, report: inout FloodDetectionReport) {
-        if let steep {
-            for i in mask.indices where mask[i] == MaskValue.yes && steep[i] {
+            if mask[i] == MaskValue.yes, let steep, steep[i] {
                 mask[i] = MaskValue.no
-                report.removedAsSteep += 1
+                if counts { report.removedAsSteep += 1 }
             }
         }
+    }
+
+    /// The minimum-size filter on the whole mask, then the count of flooded pixels.
+    static func finish(_ mask: inout [UInt8], width: Int, height: Int, minimumPixels: Int, report: inout FloodDetectionReport) {
         report.removedAsSmall = ConnectedRegions.removeSmall(&mask, width: width, height: height, minimum: minimumPixels)
         report.flooded = mask.reduce(0) { $0 + ($1 == MaskValue.yes ? 1 : 0) }
     }
@@ -116,6 +146,14 @@ public enum SARFloodDetection {
     /// UN-SPIDER's default change threshold for the ratio of after to before backscatter in dB.
     public static let unSpiderRatio = 1.25
 
+    /// The change rule with its threshold resolved.
+    public enum Rule: Sendable, Equatable {
+        /// Flooded where `after_dB / before_dB > ratio` (both negative).
+        case ratio(Double)
+        /// Flooded where `after_dB - before_dB < threshold` and the threshold is negative.
+        case logRatio(Double)
+    }
+
     /// - Parameters:
     ///   - before, after: backscatter on the same grid (NaN = no data), in `units`.
     ///   - threshold: a fixed value is UN-SPIDER's ratio `after_dB / before_dB` (flooded above it, e.g.
@@ -126,38 +164,75 @@ public enum SARFloodDetection {
         before: [Float], after: [Float], units: Units, width: Int, height: Int, filter: SpeckleFilter,
         threshold: ThresholdChoice, waterDB: Double, steep: [Bool]?, minimumPixels: Int
     ) throws -> (mask: [UInt8], report: FloodDetectionReport) {
-        func linear(_ image: [Float]) -> [Float] {
-            units == .linear ? image.map { $0 > 0 ? $0 : .nan } : image.map { $0.isNaN ? .nan : Float(pow(10, Double($0) / 10)) }
-        }
-        let b = filter.apply(linear(before), width: width, height: height)
-        let a = filter.apply(linear(after), width: width, height: height)
-        let bDB = b.map { $0 > 0 ? Float(10 * log10(Double($0))) : .nan }
-        let aDB = a.map { $0 > 0 ? Float(10 * log10(Double($0))) : .nan }
+        let bDB = decibels(filter.apply(linear(before, units: units), width: width, height: height))
+        let aDB = decibels(filter.apply(linear(after, units: units), width: width, height: height))
         var report = FloodDetectionReport()
-        var mask = [UInt8](repeating: MaskValue.noData, count: after.count)
-        var isFlooded: (Int) -> Bool
+        let rule: Rule
         switch threshold {
         case .fixed(let ratio):
-            report.thresholds["ratio"] = ratio
-            isFlooded = { i in bDB[i] < 0 && aDB[i] < 0 && Double(aDB[i] / bDB[i]) > ratio }
+            rule = .ratio(ratio)
         case .otsu:
-            let difference = zip(aDB, bDB).map { $0 - $1 }
-            let t = try threshold.resolve(difference, what: "the log-ratio after - before")
-            report.thresholds["logRatioDB"] = t
-            isFlooded = { i in Double(difference[i]) < t && t < 0 }
+            rule = .logRatio(try threshold.resolve(logRatio(after: aDB, before: bDB), what: "the log-ratio after - before"))
         }
-        report.thresholds["permanentWaterDB"] = waterDB
-        for i in mask.indices {
-            if aDB[i].isNaN || bDB[i].isNaN { continue }
-            report.valid += 1
+        report.thresholds = thresholds(rule, waterDB: waterDB)
+        var mask = [UInt8](repeating: MaskValue.noData, count: after.count)
+        classify(before: bDB, after: aDB, rule: rule, waterDB: waterDB, steep: steep, into: &mask, counted: after.indices, report: &report)
+        OpticalFloodDetection.finish(&mask, width: width, height: height, minimumPixels: minimumPixels, report: &report)
+        return (mask, report)
+    }
+
+    /// Backscatter as linear power, NaN where it has none (a non-positive linear value).
+    public static func linear(_ image: [Float], units: Units) -> [Float] {
+        units == .linear ? image.map { $0 > 0 ? $0 : .nan } : image.map { $0.isNaN ? .nan : Float(pow(10, Double($0) / 10)) }
+    }
+
+    /// Linear power (filtered) in dB, NaN where it is not positive.
+    public static func decibels(_ image: [Float]) -> [Float] {
+        image.map { $0 > 0 ? Float(10 * log10(Double($0))) : .nan }
+    }
+
+    /// `after_dB - before_dB`, the values Otsu's threshold is found on.
+    public static func logRatio(after: [Float], before: [Float]) -> [Float] {
+        zip(after, before).map { $0 - $1 }
+    }
+
+    /// The thresholds the output's metadata lists.
+    public static func thresholds(_ rule: Rule, waterDB: Double) -> [String: Double] {
+        switch rule {
+        case .ratio(let ratio): ["ratio": ratio, "permanentWaterDB": waterDB]
+        case .logRatio(let t): ["logRatioDB": t, "permanentWaterDB": waterDB]
+        }
+    }
+
+    /// The mask of a block of filtered backscatter in dB (pixels are independent once filtered) before the
+    /// minimum-size filter; pixels at indices `counted` are counted in `report`.
+    public static func classify(before bDB: [Float], after aDB: [Float], rule: Rule, waterDB: Double, steep: [Bool]?,
+                                into mask: inout [UInt8], counted: Range<Int>, report: inout FloodDetectionReport) {
+        precondition(bDB.count >= aDB.count && mask.count >= aDB.count && (steep?.count ?? aDB.count) >= aDB.count,
+                     "blocks of different sizes")
+        func isFlooded(_ i: Int) -> Bool {
+            switch rule {
+            case .ratio(let ratio): bDB[i] < 0 && aDB[i] < 0 && Double(aDB[i] / bDB[i]) > ratio
+            case .logRatio(let t): Double(aDB[i] - bDB[i]) < t && t < 0
+            }
+        }
+        for i in aDB.indices {
+            if aDB[i].isNaN || bDB[i].isNaN {
+                mask[i] = MaskValue.noData
+                continue
+            }
+            let counts = counted.contains(i)
+            if counts { report.valid += 1 }
             if Double(bDB[i]) < waterDB {
                 mask[i] = MaskValue.no
-                if isFlooded(i) || Double(aDB[i]) < waterDB { report.removedAsPermanentWater += 1 }
+                if counts && (isFlooded(i) || Double(aDB[i]) < waterDB) { report.removedAsPermanentWater += 1 }
                 continue
             }
             mask[i] = isFlooded(i) ? MaskValue.yes : MaskValue.no
+            if mask[i] == MaskValue.yes, let steep, steep[i] {
+                mask[i] = MaskValue.no
+                if counts { report.removedAsSteep += 1 }
+            }
         }
-        OpticalFloodDetection.finish(&mask, width: width, height: height, steep: steep, minimumPixels: minimumPixels, report: &report)
-        return (mask, report)
     }
 }

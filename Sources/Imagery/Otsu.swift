@@ -41,7 +41,8 @@ public enum Otsu {
 
         /// Nil when the range holds fewer than two distinct values.
         public init?(range: Range, bins: Int = defaultBins) {
-            guard range.low < range.high, bins >= 2 else { return nil }
+            // A span beyond Float's range (-3e38 to 3e38) has no finite bin width: no threshold rather than a trap.
+            guard range.low < range.high, (range.high - range.low).isFinite, bins >= 2 else { return nil }
             low = range.low
             high = range.high
             counts = [Double](repeating: 0, count: bins)
