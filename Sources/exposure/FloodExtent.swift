@@ -156,6 +156,7 @@ extension Exposure {
             options.demPath = dem
             options.maxSlope = maxSlope ?? FloodExtentOptions.defaultMaxSlope
             options.minimumPixels = minPixels
+            options.threads = pass.threadCount
             options.assumeCRS = assumeCrs
             if options.kind == .optical && options.layout == nil { throw ExposureError("optical scenes need --sensor or --bands") }
 
