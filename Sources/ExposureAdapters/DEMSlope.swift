@@ -83,13 +83,36 @@ public final class DEMSlope {
 /// What a thread needs to open its own reader of a ``DEMSlope`` (no GDAL handle: Sendable).
 public struct DEMSlopeSource: Sendable {
     public let demPath: String
+    /// The file readers open: the warped VRT, or a copy of its values.
+    let readablePath: String
     /// The warped VRT, kept while any source lives.
     let file: MemoryFile
+
+    init(demPath: String, file: MemoryFile, readablePath: String? = nil) {
+        self.demPath = demPath
+        self.file = file
+        self.readablePath = readablePath ?? file.path
+    }
+
+    /// The warped VRT for one thread (to copy its values once: see ``reading(copy:)``).
+    public func openWarped() throws -> Dataset {
+        do {
+            return try Dataset.open(file.path, kinds: .raster)
+        } catch let error as GDALError {
+            throw ExposureError("cannot compute the slope (gdaldem slope, then resampled onto the scene): \(error.message)", path: demPath)
+        }
+    }
+
+    /// The slope read from band 1 of a Float32 GeoTIFF holding the warped VRT's values: the same values, each
+    /// block warped once.
+    public func reading(copy path: String) -> DEMSlopeSource {
+        DEMSlopeSource(demPath: demPath, file: file, readablePath: path)
+    }
 
     /// A reader for the calling thread, with its own GDAL handle.
     public func makeReader() throws -> DEMSlopeReader {
         do {
-            return DEMSlopeReader(source: self, band: try Dataset.open(file.path, kinds: .raster).band(1))
+            return DEMSlopeReader(source: self, band: try Dataset.open(readablePath, kinds: .raster).band(1))
         } catch let error as GDALError {
             throw ExposureError("cannot compute the slope (gdaldem slope, then resampled onto the scene): \(error.message)", path: demPath)
         }

@@ -83,6 +83,21 @@ public enum FloodMapping {
         let slope = try options.demPath.map {
             try DEMSlope(demPath: $0, grid: grid, crs: after.crs, scratch: (scratch.path("dem.tif"), scratch.path("slope.tif")))
         }
+        // The slope on the scene's grid, warped once (the strips' halos would have each thread warp blocks again).
+        var slopeSource = slope?.source
+        if let source = slopeSource {
+            let copyPath = scratch.path("slope-on-scene.tif")
+            try copyWarped(to: copyPath, bands: 1, grid: grid, threads: max(1, options.threads), open: { try source.openWarped() },
+                           read: { dataset, _, window in
+                               do {
+                                   return try dataset.band(1).read(window, as: Float.self)
+                               } catch let error as GDALError {
+                                   throw ExposureError("cannot compute the slope (gdaldem slope, then resampled onto the scene): \(error.message)",
+                                                       path: source.demPath)
+                               }
+                           })
+            slopeSource = source.reading(copy: copyPath)
+        }
         var metadata: [String: String] = [
             "KIND": options.kind.rawValue, "BEFORE": (options.beforePath as NSString).lastPathComponent,
             "AFTER": (options.afterPath as NSString).lastPathComponent, "MIN_PIXELS": String(options.minimumPixels),
@@ -100,7 +115,7 @@ public enum FloodMapping {
             let (a, b) = options.index.bands
             bands = [try layout.position(of: a), try layout.position(of: b)]
             layers = SceneLayers(kind: .optical(options.index), before: try bands.map { try before.bandSource($0) },
-                                 after: try bands.map { try after.bandSource($0) }, slope: slope?.source, maxSlope: options.maxSlope)
+                                 after: try bands.map { try after.bandSource($0) }, slope: slopeSource, maxSlope: options.maxSlope)
             threshold = options.threshold ?? .otsu
             metadata["INDEX"] = options.index.rawValue
             metadata["BANDS"] = layout.description
@@ -108,13 +123,16 @@ public enum FloodMapping {
         case .sar:
             bands = [options.sarBand]
             layers = SceneLayers(kind: .sar(.linear, options.speckle), before: [try before.bandSource(options.sarBand)],
-                                 after: [try after.bandSource(options.sarBand)], slope: slope?.source, maxSlope: options.maxSlope)
+                                 after: [try after.bandSource(options.sarBand)], slope: slopeSource, maxSlope: options.maxSlope)
             threshold = options.threshold ?? .fixed(SARFloodDetection.unSpiderRatio)
         }
         let height = grid.height, width = grid.width
         let rowsPerStrip = max(1, options.stripRows ?? stripRows(width: width, halo: layers.halo))
         let strips = stride(from: 0, to: height, by: rowsPerStrip).map { $0..<min(height, $0 + rowsPerStrip) }
         let threads = max(1, options.threads)
+        if layers.before.contains(where: \.isResampled) {
+            layers.before = try copyResampled(layers.before, to: scratch.path("before.tif"), grid: grid, threads: threads)
+        }
 
         var unitsUsed: String?
         if case .sar = layers.kind {
@@ -268,6 +286,33 @@ public enum FloodMapping {
         return try ThresholdChoice.otsu(histogram, what: what)
     }
 
+    /// The bands of a resampled scene copied into a temporary Float32 GeoTIFF (same values): each block of the
+    /// warped VRT is warped once, whatever the passes, bands and threads that read it later.
+    static func copyResampled(_ sources: [SceneBandSource], to path: String, grid: Grid, threads: Int) throws -> [SceneBandSource] {
+        try copyWarped(to: path, bands: sources.count, grid: grid, threads: threads, open: { try sources[0].openResampled() },
+                       read: { dataset, band, window in try sources[band].readResampled(dataset, window) })
+        return try sources.enumerated().map { try $1.reading(copy: path, band: $0 + 1) }
+    }
+
+    /// Copies `bands` bands of a warped VRT (opened by `open`, one per thread) into a Float32 GeoTIFF with NaN
+    /// nodata, block row by block row of the VRT on every thread, written in order by the calling thread.
+    static func copyWarped(to path: String, bands: Int, grid: Grid, threads: Int, open: @escaping @Sendable () throws -> Dataset,
+                           read: @escaping @Sendable (Dataset, Int, GridWindow) throws -> [Float]) throws {
+        let rows = max(1, try open().band(1).blockSize.height)
+        let width = grid.width, height = grid.height
+        @Sendable func window(_ i: Int) -> GridWindow { GridWindow(column: 0, row: i * rows, width: width, height: min(rows, height - i * rows)) }
+        let copy = try Driver.named("GTiff").createRaster(
+            path: path, width: width, height: height, bands: bands, type: .float32,
+            options: ["TILED=NO", "BLOCKYSIZE=16", "INTERLEAVE=BAND", "COMPRESS=ZSTD", "ZSTD_LEVEL=1", "BIGTIFF=YES"])
+        for band in 1...bands { try copy.band(band).setNoDataValue(.nan) }
+        try StripPass.run(count: (height + rows - 1) / rows, threads: threads, makeState: { try open() },
+                          work: { dataset, i in try (0..<bands).map { try read(dataset, $0, window(i)) } },
+                          consume: { i, values in
+                              for (k, part) in values.enumerated() { try copy.band(k + 1).write(window(i), values: part) }
+                          })
+        try copy.close()
+    }
+
     /// What the rule's threshold applies to: both scenes' indices, or the log-ratio of the backscatter.
     static func thresholded(_ kind: SceneLayers.Kind, before b: [Float], after a: [Float]) -> [[Float]] {
         if case .optical = kind { return [b, a] }
@@ -305,7 +350,7 @@ struct SceneLayers: Sendable {
 
     var kind: Kind
     /// The bands read, per scene (optical: the index's two; SAR: one).
-    let before: [SceneBandSource]
+    var before: [SceneBandSource]
     let after: [SceneBandSource]
     let slope: DEMSlopeSource?
     let maxSlope: Double
