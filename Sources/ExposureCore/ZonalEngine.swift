@@ -264,6 +264,21 @@ public struct ZonalEngine: Sendable {
                            negativeCells: negative[0], groups: groups, chunkCount: chunks.count)
     }
 
+    /// A digest of the chunks, in order, and the region count: parts must come from the same list of chunks
+    /// (another build might order or cut them differently with the same count).
+    public var chunkDigest: String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ value: Int) {
+            for k in 0..<8 {
+                hash ^= UInt64(truncatingIfNeeded: value >> (8 * k)) & 0xFF
+                hash = hash &* 0x0000_0100_0000_01b3
+            }
+        }
+        mix(regions.count)
+        for chunk in chunks { mix(chunk.column); mix(chunk.row); mix(chunk.width); mix(chunk.height) }
+        return String(hash, radix: 16)
+    }
+
     /// The chunks of part `part` (0-based) of `count` parts: whole chunks, consecutive, about as many in each
     /// part, so that the parts of any count cover every chunk exactly once.
     public func partRange(part: Int, of count: Int) -> Range<Int> {

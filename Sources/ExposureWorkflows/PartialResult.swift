@@ -143,30 +143,34 @@ public struct PartialResult: Codable, Sendable {
     public let chunkRange: [Int]
     /// The chunking, when not the usual one (a small grid cut into many parts).
     let chunking: ExposureAnalysis.Prepared.Chunking?
+    /// ``ZonalEngine/chunkDigest`` of the engine the part ran.
+    let chunkDigest: String
     let layers: [Layer]
     let undeclaredNaN: Int
     let groupUndeclaredNaN: [Int]
 
     init(options: AnalysisOptions, part: Int, parts: Int, chunkRange: Range<Int>, chunking: ExposureAnalysis.Prepared.Chunking?,
-         pass: ExposureAnalysis.Prepared.Pass, commandLine: [String]) throws {
+         chunkDigest: String, pass: ExposureAnalysis.Prepared.Pass, commandLine: [String]) throws {
         let sums = Options(options)
         try self.init(kind: "analyze", options: sums, scenarioFile: nil, unknownThreshold: nil,
                       inputs: try PartialResult.fingerprints(sums.files), part: part, parts: parts, chunkRange: chunkRange,
-                      chunking: chunking, pass: pass, commandLine: commandLine)
+                      chunking: chunking, chunkDigest: chunkDigest, pass: pass, commandLine: commandLine)
     }
 
     init(run file: ScenarioFile, unknownThreshold: Double, part: Int, parts: Int, chunkRange: Range<Int>,
-         chunking: ExposureAnalysis.Prepared.Chunking?, pass: ExposureAnalysis.Prepared.Pass, commandLine: [String]) throws {
+         chunking: ExposureAnalysis.Prepared.Chunking?, chunkDigest: String, pass: ExposureAnalysis.Prepared.Pass,
+         commandLine: [String]) throws {
         let files = ScenarioRun.inputs(of: file).enumerated().map { (role: $0.offset == 0 ? "scenario file" : "input", path: $0.element) }
         try self.init(kind: "run", options: nil, scenarioFile: file.path, unknownThreshold: unknownThreshold,
                       inputs: try PartialResult.fingerprints(files), part: part, parts: parts, chunkRange: chunkRange,
-                      chunking: chunking, pass: pass, commandLine: commandLine)
+                      chunking: chunking, chunkDigest: chunkDigest, pass: pass, commandLine: commandLine)
     }
 
     private init(kind: String, options: Options?, scenarioFile: String?, unknownThreshold: Double?, inputs: [Input], part: Int,
-                 parts: Int, chunkRange: Range<Int>, chunking: ExposureAnalysis.Prepared.Chunking?,
+                 parts: Int, chunkRange: Range<Int>, chunking: ExposureAnalysis.Prepared.Chunking?, chunkDigest: String,
                  pass: ExposureAnalysis.Prepared.Pass, commandLine: [String]) throws {
         self.chunking = chunking
+        self.chunkDigest = chunkDigest
         format = PartialResult.formatName
         self.kind = kind
         tool = "exposure \(ExposureVersionInfo.version)"
@@ -215,6 +219,9 @@ public struct PartialResult: Codable, Sendable {
                                negativeCells: l.negativeCells)
         }
         guard let first = layers.first else { throw ExposureError("holds no sums") }
+        guard groupUndeclaredNaN.count == layers.count - 1,
+              layers.allSatisfy({ $0.hazards.count == first.hazards.count && $0.hazards.allSatisfy { $0.count == first.hazards.first?.count } })
+        else { throw ExposureError("holds sums of inconsistent shape (layers, hazards or classes)") }
         let population = try layer(first)
         let result = ZonalResult(hazardTotals: population.hazardTotals, populations: population.populations,
                                  validCellsInRegions: population.validCellsInRegions, negativeCells: population.negativeCells,
@@ -258,7 +265,7 @@ public enum PartsAndMerge {
         let range = prepared.engine.partRange(part: part, of: parts)
         let pass = try prepared.pass(chunks: range, progress: progress)
         let partial = try PartialResult(options: options, part: part, parts: parts, chunkRange: range, chunking: prepared.chunking,
-                                        pass: pass, commandLine: commandLine)
+                                        chunkDigest: prepared.engine.chunkDigest, pass: pass, commandLine: commandLine)
         try ResultWriter.writeJSON(partial, to: partialPath, outputs: outputs)
         return (range, prepared.engine.chunks.count, prepared.warnings)
     }
@@ -320,11 +327,13 @@ public enum PartsAndMerge {
                 let differing = zip(partial.inputs, first.partial.inputs).filter { $0 != $1 }.map(\.0.path)
                 throw ExposureError("was computed from other input files than \(first.path) (different size or SHA-256: \(RegionSet.list(differing, limit: 3)))", path: path)
             }
-            if partial.parts != first.partial.parts || partial.chunkCount != first.partial.chunkCount || partial.chunking != first.partial.chunking {
+            if partial.parts != first.partial.parts || partial.chunkCount != first.partial.chunkCount || partial.chunking != first.partial.chunking
+                || partial.chunkDigest != first.partial.chunkDigest {
                 throw ExposureError("is part \(partial.part) of \(partial.parts), \(first.path) part \(first.partial.part) of \(first.partial.parts): parts of different splits cannot be merged", path: path)
             }
         }
         let count = first.partial.parts
+        guard (1...100_000).contains(count) else { throw ExposureError("names \(count) parts", path: first.path) }
         var byPart = [String?](repeating: nil, count: count)
         for (path, partial) in partials {
             guard partial.part >= 0, partial.part < count else { throw ExposureError("names part \(partial.part) of \(count)", path: path) }
@@ -370,10 +379,10 @@ public enum PartsAndMerge {
     public static func runPart(_ file: ScenarioFile, part: Int, parts: Int, threads: Int, unknownThreshold: Double, partialPath: String,
                                commandLine: [String], outputs: OutputSet,
                                progress: ProgressReport? = nil) throws -> (chunks: Range<Int>, of: Int, warnings: [String]) {
-        let (pass, range, count, chunking, warnings) = try ScenarioRun.runPart(file, part: part, parts: parts, threads: threads,
-                                                                                outputs: outputs, progress: progress)
+        let (pass, range, count, chunking, digest, warnings) = try ScenarioRun.runPart(file, part: part, parts: parts, threads: threads,
+                                                                                        outputs: outputs, progress: progress)
         let partial = try PartialResult(run: file, unknownThreshold: unknownThreshold, part: part, parts: parts, chunkRange: range,
-                                        chunking: chunking, pass: pass, commandLine: commandLine)
+                                        chunking: chunking, chunkDigest: digest, pass: pass, commandLine: commandLine)
         try ResultWriter.writeJSON(partial, to: partialPath, outputs: outputs)
         return (range, count, warnings)
     }
@@ -412,7 +421,7 @@ public enum PartsAndMerge {
         let options = try partOptions.analysisOptions(threads: threads)
         var prepared = try ExposureAnalysis.prepare(options)
         if first.partial.chunking != nil { prepared.use(first.partial.chunking) }
-        guard prepared.engine.chunks.count == first.partial.chunkCount else {
+        guard prepared.engine.chunks.count == first.partial.chunkCount, prepared.engine.chunkDigest == first.partial.chunkDigest else {
             throw ExposureError("the grid now splits into \(prepared.engine.chunks.count) chunks, the parts into \(first.partial.chunkCount): this build of exposure chunks the grid differently; run the parts with the same version")
         }
         let engine = prepared.engine

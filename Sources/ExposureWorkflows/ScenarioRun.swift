@@ -84,7 +84,8 @@ public enum ScenarioRun {
     /// redo it); make them first with `exposure grid` and `exposure inundate`.
     static func runPart(_ file: ScenarioFile, part: Int, parts: Int, threads: Int, outputs: OutputSet,
                         progress: ProgressReport?) throws -> (pass: ExposureAnalysis.Prepared.Pass, range: Range<Int>, chunkCount: Int,
-                                                               chunking: ExposureAnalysis.Prepared.Chunking?, warnings: [String]) {
+                                                               chunking: ExposureAnalysis.Prepared.Chunking?, chunkDigest: String,
+                                                               warnings: [String]) {
         if case .census = file.population {
             throw ExposureError("--part: the population is census counts, which each part would grid again: grid them once with `exposure grid` and give the raster as population.raster", path: file.path)
         }
@@ -108,7 +109,7 @@ public enum ScenarioRun {
         let range = engine.partRange(part: part, of: parts)
         let pass = try run.sums(engine: engine, population: population, layers: layers, groups: groupPlan, range: range,
                                 threads: threads, progress: progress)
-        return (pass, range, engine.chunks.count, chunking, run.warnings)
+        return (pass, range, engine.chunks.count, chunking, engine.chunkDigest, run.warnings)
     }
 
     /// The output folder's layout: the gridded census, generated hazards, per region set its tables.
@@ -172,7 +173,7 @@ public enum ScenarioRun {
         let result: ZonalResult
         if let parts {
             let engine = try run.engine(population: population, sets: sets, layers: layers, groups: groupPlan, chunking: parts.chunking)
-            guard engine.chunks.count == parts.chunkCount else {
+            guard engine.chunks.count == parts.chunkCount, engine.chunkDigest == parts.parts[0].partial.chunkDigest else {
                 throw ExposureError("the grid now splits into \(engine.chunks.count) chunks, the parts into \(parts.chunkCount): run the parts again with this version", path: file.path)
             }
             let pass = try PartsAndMerge.sum(parts.parts, chunkRanges: { engine.partRange(part: $0, of: $1) },

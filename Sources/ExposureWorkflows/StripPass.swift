@@ -37,7 +37,10 @@ enum StripPass {
         let next = Mutex(0)
         let failure = Mutex<(any Error)?>(nil)
         let results = Mutex([Int: Result]())
-        let room = DispatchSemaphore(value: ahead)
+        // Made at 0 and raised to `ahead`: libdispatch traps when a semaphore is freed below its initial value,
+        // which an error could leave it at (as OrderedPipeline explains).
+        let room = DispatchSemaphore(value: 0)
+        for _ in 0..<ahead { room.signal() }
         let ready = DispatchSemaphore(value: 0)
         let group = DispatchGroup()
         for _ in 0..<workers {
