@@ -46,7 +46,9 @@ public struct GroupRaster: Sendable {
         }
         let file = MemoryFile(extension: "vrt")
         let grid = population.grid, bounds = grid.bounds
-        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        // The VRT names its source: a relative file becomes absolute (GDAL connection strings stay as written).
+        let absolute = !path.hasPrefix("/") && FileManager.default.fileExists(atPath: path)
+            ? FileManager.default.currentDirectoryPath + "/" + path : path
         do {
             let source = try Dataset.open(absolute, kinds: .raster)
             let warped = try Utilities.warp(source, arguments: [

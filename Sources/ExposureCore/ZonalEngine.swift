@@ -326,7 +326,7 @@ public struct ZonalEngine: Sendable {
         /// Marks the chunk's cells that some region covers at least in part (for the groups' cell counts).
         var covered: [Bool] = []
         /// The covered cells of the region window being summed, for the groups: chunk index, tile index, coverage.
-        var coverCells: [(chunk: Int32, tile: Int32, fraction: Double)] = []
+        var coverCells: [(chunk: Int, tile: Int, fraction: Double)] = []
         /// A layer's sums over one region window: per hazard, code 0 (not exposed), classes, unknown.
         var flatSums: [Double] = []
         /// When every hazard gives one code per cell (none is finer than the population grid): the tile's codes
@@ -472,7 +472,7 @@ public struct ZonalEngine: Sendable {
 
         /// The cells of `window` with some coverage, in row-major order, marked in `covered` (chunk indices).
         private static func coveredCells(window: GridWindow, tile: GridWindow, chunk: GridWindow, fractions: [Double],
-                                         into cells: inout [(chunk: Int32, tile: Int32, fraction: Double)], marking covered: inout [Bool]) {
+                                         into cells: inout [(chunk: Int, tile: Int, fraction: Double)], marking covered: inout [Bool]) {
             cells.removeAll(keepingCapacity: true)
             for r in 0..<window.height {
                 let chunkRow = (window.row - chunk.row + r) * chunk.width + (window.column - chunk.column)
@@ -481,7 +481,7 @@ public struct ZonalEngine: Sendable {
                     let f = fractions[r * window.width + c]
                     if f == 0 { continue }
                     covered[chunkRow + c] = true
-                    cells.append((Int32(chunkRow + c), Int32(tileRow + c), f))
+                    cells.append((chunkRow + c, tileRow + c, f))
                 }
             }
         }
@@ -492,7 +492,7 @@ public struct ZonalEngine: Sendable {
         /// splits on the boundary are left to ``BoundarySplitter``. Returns the group's people and whether any
         /// cell held some.
         private static func accumulateGroup(
-            cells: [(chunk: Int32, tile: Int32, fraction: Double)], people: [Double], hazards: [HazardCells],
+            cells: [(chunk: Int, tile: Int, fraction: Double)], people: [Double], hazards: [HazardCells],
             hazardParts: [HazardSubCells], interleaved: [UInt8]?, classCount: Int, sums: inout [Double]
         ) -> (population: Double, touched: Bool) {
             let stride = classCount + 2, unknown = classCount + 1, count = hazards.count
@@ -504,12 +504,12 @@ public struct ZonalEngine: Sendable {
                     sums.withUnsafeMutableBufferPointer { sums in
                         interleaved.withUnsafeBufferPointer { codes in
                             for cell in cells {
-                                let p = people[Int(cell.chunk)]
+                                let p = people[cell.chunk]
                                 if !(p > 0) { continue }
                                 touched = true
                                 let weight = cell.fraction * p
                                 population += weight
-                                let first = Int(cell.tile) * count
+                                let first = cell.tile * count
                                 for h in 0..<count { sums[h * stride + Int(codes[first + h])] += weight }
                             }
                         }
@@ -520,7 +520,7 @@ public struct ZonalEngine: Sendable {
             people.withUnsafeBufferPointer { people in
                 sums.withUnsafeMutableBufferPointer { sums in
                     for cell in cells {
-                        let p = people[Int(cell.chunk)]
+                        let p = people[cell.chunk]
                         if !(p > 0) { continue }
                         touched = true
                         let weight = cell.fraction * p
@@ -529,10 +529,10 @@ public struct ZonalEngine: Sendable {
                             let base = h * stride
                             switch hazards[h].layout {
                             case .codes:
-                                sums[base + Int(hazards[h].codes[Int(cell.tile)])] += weight
+                                sums[base + Int(hazards[h].codes[cell.tile])] += weight
                             case .shares:
                                 if cell.fraction < 1 && hazardParts[h].isAvailable { continue }
-                                let shares = hazards[h].shares, first = Int(cell.tile) * hazards[h].codeCount
+                                let shares = hazards[h].shares, first = cell.tile * hazards[h].codeCount
                                 for k in 1...unknown { sums[base + k] += weight * Double(shares[first + k]) }
                             }
                         }

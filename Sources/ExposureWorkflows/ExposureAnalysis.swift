@@ -150,6 +150,7 @@ public enum ExposureAnalysis {
             let result = pass.result
             var warnings = self.warnings
             try PassChecks.checkSums(result, regionIDs: regions.ids, populationPath: options.populationPath)
+            try groupPlan.checkSums(result, regionIDs: regions.ids)
             if let warning = PassChecks.nanWarning(pass.undeclaredNaN, path: options.populationPath) { warnings.append(warning) }
             if result.validCellsInRegions == 0 {
                 throw ExposureError("the population raster has no data (only nodata) inside the regions", path: options.populationPath)

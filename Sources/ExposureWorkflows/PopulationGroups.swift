@@ -149,6 +149,17 @@ struct GroupPlan {
         return groups
     }
 
+    /// Each group's sums must be finite, as the population's (a raster of absurd values would give inf).
+    func checkSums(_ result: ZonalResult, regionIDs: [String]) throws {
+        for (g, raster) in rasters.enumerated() {
+            let layer = result.groups[g]
+            try PassChecks.checkSums(ZonalResult(hazardTotals: layer.hazardTotals, populations: layer.populations,
+                                                 validCellsInRegions: layer.validCellsInRegions, negativeCells: layer.negativeCells,
+                                                 groups: [], chunkCount: result.chunkCount),
+                                     regionIDs: regionIDs, populationPath: raster.input.path)
+        }
+    }
+
     /// What to say after the pass about the group rasters: no data, negative or NaN cells, more people in a
     /// group than in the population.
     func passWarnings(_ result: ZonalResult, populations: [Double], regionIDs: [String], undeclaredNaN: [Int]? = nil) -> [String] {

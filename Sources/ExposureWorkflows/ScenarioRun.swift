@@ -349,6 +349,7 @@ public enum ScenarioRun {
                                 layers: [HazardLayer], groups: GroupPlan, undeclaredNaN: Int, groupUndeclaredNaN: [Int]) throws {
             let populationName = outputs.publicText(population.path)
             try PassChecks.checkSums(result, regionIDs: sets.flatMap(\.regions.ids), populationPath: populationName)
+            try groups.checkSums(result, regionIDs: sets.flatMap(\.regions.ids))
             if let warning = PassChecks.nanWarning(undeclaredNaN, path: populationName) { warnings.append(warning) }
             if result.validCellsInRegions == 0 {
                 throw ExposureError("the population raster has no data (only nodata) inside the regions", path: outputs.publicText(population.path))
