@@ -1,7 +1,5 @@
-import Dispatch
 import ExposureCore
 import Foundation
-import Synchronization
 
 /// A pass over the windows of a grid on several threads, with results handed in window order to the calling
 /// thread (which alone writes outputs: a GDAL dataset is used by one thread at a time). Workers run at most
@@ -22,71 +20,14 @@ enum StripPass {
     }
 
     /// Runs `work(&state, index)` for every index below `count` on up to `threads` threads (each with its own
-    /// `state` from `makeState`, made on that thread: its own GDAL handles), and `consume(index, result)` on the
-    /// calling thread in index order. The first error (of a worker or of `consume`) stops the pass and is thrown
-    /// once every worker has stopped.
+    /// `state`, its own GDAL handles) and `consume(index, result)` on the calling thread in index order, at most
+    /// two windows per thread ahead: ``OrderedPipeline/run(count:threads:ahead:makeState:work:consume:)``.
     static func run<State, Result: Sendable>(
         count: Int, threads: Int,
         makeState: @escaping @Sendable () throws -> State,
         work: @escaping @Sendable (inout State, Int) throws -> Result,
         consume: (Int, Result) throws -> Void
     ) throws {
-        guard count > 0 else { return }
-        let workers = max(1, min(threads, count))
-        let ahead = 2 * workers
-        let next = Mutex(0)
-        let failure = Mutex<(any Error)?>(nil)
-        let results = Mutex([Int: Result]())
-        // Made at 0 and raised to `ahead`: libdispatch traps when a semaphore is freed below its initial value,
-        // which an error could leave it at (as OrderedPipeline explains).
-        let room = DispatchSemaphore(value: 0)
-        for _ in 0..<ahead { room.signal() }
-        let ready = DispatchSemaphore(value: 0)
-        let group = DispatchGroup()
-        for _ in 0..<workers {
-            DispatchQueue.global().async(group: group) {
-                do {
-                    var state = try makeState()
-                    while true {
-                        room.wait()
-                        let index: Int? = next.withLock { value in
-                            guard value < count, failure.withLock({ $0 == nil }) else { return nil }
-                            defer { value += 1 }
-                            return value
-                        }
-                        guard let index else {
-                            room.signal()
-                            break
-                        }
-                        let result = try work(&state, index)
-                        results.withLock { $0[index] = result }
-                        ready.signal()
-                    }
-                } catch {
-                    failure.withLock { if $0 == nil { $0 = error } }
-                    ready.signal()
-                    room.signal()
-                }
-            }
-        }
-        do {
-            for index in 0..<count {
-                var result: Result?
-                while result == nil {
-                    if let error = failure.withLock({ $0 }) { throw error }
-                    result = results.withLock { $0.removeValue(forKey: index) }
-                    if result == nil { ready.wait() }
-                }
-                try consume(index, result!)
-                room.signal()
-            }
-        } catch {
-            failure.withLock { if $0 == nil { $0 = error } }
-            for _ in 0..<workers { room.signal() }
-            group.wait()
-            throw failure.withLock { $0 } ?? error
-        }
-        group.wait()
-        if let error = failure.withLock({ $0 }) { throw error }
+        try OrderedPipeline.run(count: count, threads: threads, makeState: makeState, work: work, consume: consume)
     }
 }
