@@ -35,12 +35,24 @@ public struct HazardPlan: Sendable {
         mode = .choose(hazardCellsPerPopulationCell: ratio, sameCRS: sameCRS)
     }
 
-    /// A sampler for one worker thread, with its own GDAL handles.
-    public func makeSampler() throws -> HazardSampler {
+    /// A sampler for one worker thread, with its own GDAL handles; `blocks`, the pass's shared block codes of
+    /// this hazard (``codeBlocks(chunks:budgetBytes:)``), when there are.
+    public func makeSampler(blocks: HazardCodeBlocks? = nil) throws -> HazardSampler {
         HazardSampler(populationGrid: populationGrid, classes: classes, mode: mode,
-                      reader: try GDALHazardReader(input, populationCRS: populationWKT, sameCRS: sameCRS),
+                      reader: try GDALHazardReader(input, populationCRS: populationWKT, sameCRS: sameCRS, blocks: blocks),
                       hazardCellsPerPopulationCell: ratio)
     }
+
+    /// The block codes a pass over `chunks` (of the population grid) shares among its workers, so that each
+    /// hazard block is decoded once; nil in another CRS, where the cells read follow PROJ's transformation.
+    public func codeBlocks(chunks: some Sequence<GridWindow>, budgetBytes: Int) -> HazardCodeBlocks? {
+        guard sameCRS else { return nil }
+        return HazardCodeBlocks(hazard: input.grid, population: populationGrid, blockSize: input.blockSize, chunks: chunks,
+                                budgetBytes: budgetBytes)
+    }
+
+    /// The bytes of block codes one of `hazards` hazards of a pass may hold: 128 MB shared among them.
+    public static func codeBudget(hazards: Int) -> Int { (128 << 20) / max(1, hazards) }
 
     /// The share of people whose hazard is unknown above which a run says so. Any amount is worth saying:
     /// unknown is never safe.

@@ -310,10 +310,13 @@ public final class GDALHazardReader: HazardRasterReader {
     public let input: RasterInput
     public let reader: RasterCellReader
     public let transformation: CoordinateTransformation?
+    /// The pass's shared codes of this hazard's blocks (same CRS only), or nil to read every window anew.
+    public let blocks: HazardCodeBlocks?
     private var values: [Double] = []
 
-    public init(_ input: RasterInput, populationCRS: String, sameCRS: Bool) throws {
+    public init(_ input: RasterInput, populationCRS: String, sameCRS: Bool, blocks: HazardCodeBlocks? = nil) throws {
         self.input = input
+        self.blocks = sameCRS ? blocks : nil
         self.reader = try input.openReader()
         self.transformation = sameCRS ? nil : try CoordinateTransformation(
             from: SpatialReference(definition: populationCRS), to: input.spatialReference())
@@ -323,11 +326,18 @@ public final class GDALHazardReader: HazardRasterReader {
     public var needsTransform: Bool { transformation != nil }
 
     public func readCodes(_ window: GridWindow, classes: HazardClasses, into codes: inout [UInt8]) throws {
+        guard let blocks else { return try decodeCodes(window, classes: classes, into: &codes) }
+        try blocks.codes(of: window, into: &codes) { try decodeCodes($0, classes: classes, into: &$1) }
+    }
+
+    private func decodeCodes(_ window: GridWindow, classes: HazardClasses, into codes: inout [UInt8]) throws {
         let n = window.cellCount
         try reader.read(window, into: &values)
         if codes.count < n { codes = [UInt8](repeating: 0, count: n) }
         for i in 0..<n { codes[i] = classes.code(for: values[i]) }
     }
+
+    public func finished(_ chunk: GridWindow) { blocks?.finished(chunk) }
 
     public func transformToHazardCRS(x: inout [Double], y: inout [Double]) throws {
         guard let transformation else { return }

@@ -9,6 +9,13 @@ public protocol HazardRasterReader {
     /// Transforms points from the population grid's CRS to the hazard's, in place; a point that cannot be
     /// transformed becomes NaN.
     func transformToHazardCRS(x: inout [Double], y: inout [Double]) throws
+    /// The engine is done with population chunk `chunk`: a reader that shares decoded hazard blocks between
+    /// chunks may let go of those no later chunk reads.
+    func finished(_ chunk: GridWindow)
+}
+
+extension HazardRasterReader {
+    public func finished(_ chunk: GridWindow) {}
 }
 
 /// How the hazard is brought onto the population grid (docs/methodology.md).
@@ -74,6 +81,9 @@ public struct HazardSampler {
         defer { swap(&parts, &scratchParts) }
         try sample(chunk, into: &cells, parts: &parts, keepingParts: false)
     }
+
+    /// The engine is done with population chunk `chunk` (see ``HazardRasterReader/finished(_:)``).
+    public func finished(_ chunk: GridWindow) { reader.finished(chunk) }
 
     /// Whether ``sample(_:into:parts:keepingParts:)`` can keep parts (the hazard is finer).
     var keepsSubCells: Bool { mode != .centre }

@@ -225,6 +225,7 @@ public struct ZonalEngine: Sendable {
                     }
                     guard index < range.upperBound else { break }
                     let sums = try worker.process(chunks[index], inputs: &inputs)
+                    for sampler in inputs.hazards { sampler.finished(chunks[index]) }
                     results.withLock { $0[index] = sums }
                     let count = done.withLock { value -> Int in
                         value += 1

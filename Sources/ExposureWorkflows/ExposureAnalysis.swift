@@ -134,12 +134,14 @@ public enum ExposureAnalysis {
         func pass(chunks: Range<Int>?, progress: ProgressReport?) throws -> Pass {
             let population = self.population, hazardPlan = plan, groupPlan = self.groupPlan
             let nanCount = UndeclaredNaNCount()
+            let blocks = hazardPlan?.codeBlocks(chunks: engine.chunks[chunks ?? engine.chunks.indices],
+                                                budgetBytes: HazardPlan.codeBudget(hazards: 1))
             let result = try GDALEnvironment.withCacheSize(bytes: ExposureAnalysis.streamingCacheBytes) { try engine.run(
                 threads: options.threads, chunks: chunks,
                 makeInputs: {
                     WorkerInputs(population: try GDALPopulationReader(population, nanCount: nanCount),
                                  groups: try groupPlan.readers(),
-                                 hazard: try hazardPlan?.makeSampler())
+                                 hazard: try hazardPlan?.makeSampler(blocks: blocks))
                 },
                 progress: { done, total in progress?(Double(done) / Double(max(total, 1))) }) }
             return Pass(result: result, undeclaredNaN: nanCount.value, groupUndeclaredNaN: groupPlan.nanCounts.map(\.value))
@@ -236,7 +238,8 @@ public enum ExposureAnalysis {
     static let streamingCacheBytes = 64 << 20
 
     /// A hazard block is read by every chunk it overlaps (chunks are made of population blocks): with many
-    /// hazards, 4 MB more per hazard keeps the blocks neighbouring chunks share (up to 160 MB in all).
+    /// hazards whose blocks are not shared through ``HazardCodeBlocks`` (those in another CRS), 4 MB more per
+    /// hazard keeps the blocks neighbouring chunks share (up to 160 MB in all).
     static func streamingCacheBytes(hazards: Int) -> Int {
         min(160 << 20, streamingCacheBytes + max(0, hazards - 1) * (4 << 20))
     }

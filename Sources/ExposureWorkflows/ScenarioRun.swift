@@ -313,7 +313,7 @@ public enum ScenarioRun {
             return ZonalEngine(grid: population.grid, regions: shapes, classes: file.classes, hazardCount: layers.count,
                                groupCount: groups.rasters.count, blockSize: population.blockSize,
                                targetChunkCells: min(ZonalEngine.defaultChunkCells(layers: 1 + groups.rasters.count),
-                                                     max(1 << 16, (1 << 20) / max(1, layers.count / 2))))
+                                                     max(1 << 16, (1 << 20) / max(1, layers.count / 8))))
         }
 
         /// The pass over `range` of the engine's chunks (all by default), with what the readers counted.
@@ -321,11 +321,14 @@ public enum ScenarioRun {
                   threads: Int, progress: ProgressReport?) throws -> ExposureAnalysis.Prepared.Pass {
             let plans = layers.map(\.plan)
             let nanCount = UndeclaredNaNCount()
-            let result = try GDALEnvironment.withCacheSize(bytes: ExposureAnalysis.streamingCacheBytes(hazards: layers.count)) { try engine.run(
+            let chunks = engine.chunks[range ?? engine.chunks.indices]
+            let blocks = plans.map { $0.codeBlocks(chunks: chunks, budgetBytes: HazardPlan.codeBudget(hazards: plans.count)) }
+            let cache = ExposureAnalysis.streamingCacheBytes(hazards: blocks.filter { $0 == nil }.count)
+            let result = try GDALEnvironment.withCacheSize(bytes: cache) { try engine.run(
                 threads: threads, chunks: range,
                 makeInputs: {
                     WorkerInputs(population: try GDALPopulationReader(population, nanCount: nanCount), groups: try groups.readers(),
-                                 hazards: try plans.map { try $0.makeSampler() })
+                                 hazards: try zip(plans, blocks).map { try $0.makeSampler(blocks: $1) })
                 },
                 progress: { done, total in progress?(Double(done) / Double(max(total, 1))) }) }
             return .init(result: result, undeclaredNaN: nanCount.value, groupUndeclaredNaN: groups.nanCounts.map(\.value))

@@ -1,0 +1,187 @@
+import ExposureCore
+import Foundation
+import Synchronization
+
+/// The class codes of one hazard raster, decoded block by block at most once per pass and shared by the
+/// pass's workers.
+///
+/// Chunks of the pass are made of population blocks, which never line up with the hazard's blocks: a hazard
+/// block is read by every chunk it overlaps (up to four, more when the hazard is coarser). Through GDAL's
+/// block cache each of those reads decoded the block again once the cache had dropped it, which with many
+/// hazards it did, and DEFLATE with a floating-point predictor costs more than everything else the pass
+/// does. Here a block's codes (one byte per cell, a quarter of its Float32 values) are kept from its first
+/// read until the last chunk that overlaps it is done: before the pass every block counts the chunks whose
+/// footprint overlaps it, and each finished chunk takes one off the blocks of its footprint.
+///
+/// Only the bookkeeping is shared: a worker decodes a missing block through its own reader (GDAL handles
+/// are per thread). Memory is bounded by `budgetBytes`; a block decoded while the budget is spent is used for
+/// that read only and decoded again when needed. The codes are those ``GDALHazardReader/readCodes`` computes
+/// for any window, so results do not change (docs/methodology.md, "Hazard on the population grid").
+public final class HazardCodeBlocks: Sendable {
+    public let hazardGrid: Grid
+    public let populationGrid: Grid
+    /// The unit a code block covers: the raster's own block, grown to at least 64 rows for strips.
+    public let blockWidth: Int, blockHeight: Int
+    public let across: Int, down: Int
+    let budgetBytes: Int
+
+    private enum Entry { case decoding, ready([UInt8]) }
+
+    private struct State {
+        /// The blocks held, and those a worker is decoding to hold (their bytes are counted from then).
+        var blocks: [Int: Entry] = [:]
+        /// Per block, the chunks still to finish whose footprint overlaps it.
+        var remaining: [Int32]
+        var bytes = 0
+        var decoded = 0
+    }
+    private let state: Mutex<State>
+
+    /// - Parameters:
+    ///   - chunks: the population-grid chunks the pass will process (every chunk finishes once).
+    ///   - blockSize: the hazard raster's natural block size.
+    public init(hazard: Grid, population: Grid, blockSize: (width: Int, height: Int), chunks: some Sequence<GridWindow>,
+                budgetBytes: Int) {
+        hazardGrid = hazard
+        populationGrid = population
+        blockWidth = max(1, min(blockSize.width, hazard.width))
+        let rows = max(1, blockSize.height)
+        blockHeight = min(max(1, hazard.height), rows >= 64 ? rows : rows * ((64 + rows - 1) / rows))
+        across = (hazard.width + blockWidth - 1) / blockWidth
+        down = (hazard.height + blockHeight - 1) / blockHeight
+        self.budgetBytes = budgetBytes
+        var remaining = [Int32](repeating: 0, count: across * down)
+        for chunk in chunks {
+            guard let blocks = HazardCodeBlocks.blockRange(of: chunk, hazard: hazard, population: population,
+                                                           blockWidth: blockWidth, blockHeight: blockHeight) else { continue }
+            for by in blocks.row..<blocks.endRow {
+                for bx in blocks.column..<blocks.endColumn { remaining[by * across + bx] += 1 }
+            }
+        }
+        state = Mutex(State(remaining: remaining))
+    }
+
+    /// How many blocks were decoded so far (a block decoded twice counts twice): the tests' and the bench's
+    /// measure of the store.
+    public var decodedBlocks: Int { state.withLock { $0.decoded } }
+    /// The bytes of codes held now.
+    public var heldBytes: Int { state.withLock { $0.bytes } }
+
+    /// The hazard blocks (in block units) a population chunk's reads can touch: the chunk's extent on the hazard
+    /// grid, one hazard cell wider on each side (sampling at cell centres and exact shares both stay inside
+    /// it), clipped to the raster. Nil when the chunk lies outside the hazard.
+    static func blockRange(of chunk: GridWindow, hazard: Grid, population: Grid, blockWidth: Int, blockHeight: Int) -> GridWindow? {
+        let p = population.transform, h = hazard.transform
+        let x0 = p.originX + Double(chunk.column) * p.cellWidth, x1 = p.originX + Double(chunk.endColumn) * p.cellWidth
+        let y0 = p.originY - Double(chunk.row) * p.cellHeight, y1 = p.originY - Double(chunk.endRow) * p.cellHeight
+        let c0 = ((x0 - h.originX) / h.cellWidth).rounded(.down) - 1, c1 = ((x1 - h.originX) / h.cellWidth).rounded(.down) + 1
+        let r0 = ((h.originY - y0) / h.cellHeight).rounded(.down) - 1, r1 = ((h.originY - y1) / h.cellHeight).rounded(.down) + 1
+        guard c0.isFinite, c1.isFinite, r0.isFinite, r1.isFinite,
+              c1 >= 0, r1 >= 0, c0 < Double(hazard.width), r0 < Double(hazard.height) else { return nil }
+        let columns = (max(0, Int(c0)), min(hazard.width - 1, Int(c1)))
+        let rows = (max(0, Int(r0)), min(hazard.height - 1, Int(r1)))
+        let bx0 = columns.0 / blockWidth, bx1 = columns.1 / blockWidth
+        let by0 = rows.0 / blockHeight, by1 = rows.1 / blockHeight
+        return GridWindow(column: bx0, row: by0, width: bx1 - bx0 + 1, height: by1 - by0 + 1)
+    }
+
+    /// The hazard cells of block (bx, by), clipped to the raster.
+    func cells(ofBlock bx: Int, _ by: Int) -> GridWindow {
+        let column = bx * blockWidth, row = by * blockHeight
+        return GridWindow(column: column, row: row, width: min(blockWidth, hazardGrid.width - column),
+                          height: min(blockHeight, hazardGrid.height - row))
+    }
+
+    /// Fills `codes[0..<window.cellCount]` (row-major) with the codes of `window` (inside the raster), from the
+    /// blocks held, decoding the missing ones with `decode` (the codes of a window, row-major). A block another
+    /// worker is decoding is waited for, after the others: two workers on neighbouring chunks want the same
+    /// blocks at the same time, and decoding them twice was most of what sharing saves.
+    public func codes(of window: GridWindow, into codes: inout [UInt8],
+                      decode: (GridWindow, inout [UInt8]) throws -> Void) throws {
+        if codes.count < window.cellCount { codes = [UInt8](repeating: 0, count: window.cellCount) }
+        guard !window.isEmpty else { return }
+        guard window.column >= 0, window.row >= 0, window.endColumn <= hazardGrid.width, window.endRow <= hazardGrid.height else {
+            return try decode(window, &codes)
+        }
+        let bx0 = window.column / blockWidth, bx1 = (window.endColumn - 1) / blockWidth
+        let by0 = window.row / blockHeight, by1 = (window.endRow - 1) / blockHeight
+        var pending: [(bx: Int, by: Int)] = []
+        for by in by0...by1 { for bx in bx0...bx1 { pending.append((bx, by)) } }
+        var decoded: [UInt8] = []
+        while !pending.isEmpty {
+            var waiting: [(bx: Int, by: Int)] = []
+            for (bx, by) in pending {
+                let key = by * across + bx
+                let block = cells(ofBlock: bx, by)
+                enum Next { case use([UInt8]), wait, decode(keep: Bool) }
+                let next = state.withLock { s -> Next in
+                    switch s.blocks[key] {
+                    case .ready(let held)?: return .use(held)
+                    case .decoding?: return .wait
+                    case nil:
+                        // Kept only while a chunk still needs it and the budget allows; else decoded for this read.
+                        guard s.remaining[key] > 0, s.bytes + block.cellCount <= budgetBytes else { return .decode(keep: false) }
+                        s.blocks[key] = .decoding
+                        s.bytes += block.cellCount
+                        return .decode(keep: true)
+                    }
+                }
+                let held: [UInt8]
+                switch next {
+                case .use(let codes): held = codes
+                case .wait:
+                    waiting.append((bx, by))
+                    continue
+                case .decode(let keep):
+                    do {
+                        try decode(block, &decoded)
+                    } catch {
+                        if keep { state.withLock { s in s.blocks[key] = nil; s.bytes -= block.cellCount } }
+                        throw error
+                    }
+                    held = Array(decoded[0..<block.cellCount])
+                    state.withLock { s in
+                        s.decoded += 1
+                        guard keep else { return }
+                        if s.remaining[key] > 0 { s.blocks[key] = .ready(held) } else { s.blocks[key] = nil; s.bytes -= held.count }
+                    }
+                }
+                let part = block.intersection(window)
+                held.withUnsafeBufferPointer { source in
+                    codes.withUnsafeMutableBufferPointer { target in
+                        for r in part.row..<part.endRow {
+                            let from = (r - block.row) * block.width + (part.column - block.column)
+                            let to = (r - window.row) * window.width + (part.column - window.column)
+                            UnsafeMutableRawPointer(target.baseAddress! + to)
+                                .copyMemory(from: source.baseAddress! + from, byteCount: part.width)
+                        }
+                    }
+                }
+            }
+            // Only blocks other workers are decoding are left: they finish without waiting on anything.
+            if !waiting.isEmpty && waiting.count == pending.count { usleep(50) }
+            pending = waiting
+        }
+    }
+
+    /// The engine is done with population chunk `chunk`: its blocks lose one chunk to wait for, and those no
+    /// chunk needs any more are let go.
+    public func finished(_ chunk: GridWindow) {
+        guard let blocks = HazardCodeBlocks.blockRange(of: chunk, hazard: hazardGrid, population: populationGrid,
+                                                       blockWidth: blockWidth, blockHeight: blockHeight) else { return }
+        state.withLock { s in
+            for by in blocks.row..<blocks.endRow {
+                for bx in blocks.column..<blocks.endColumn {
+                    let key = by * across + bx
+                    guard s.remaining[key] > 0 else { continue }
+                    s.remaining[key] -= 1
+                    // A block being decoded now is dropped by its decoder when it finds no chunk waiting.
+                    if s.remaining[key] == 0, case .ready(let held)? = s.blocks[key] {
+                        s.blocks[key] = nil
+                        s.bytes -= held.count
+                    }
+                }
+            }
+        }
+    }
+}

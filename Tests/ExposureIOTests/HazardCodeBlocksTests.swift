@@ -1,0 +1,151 @@
+import Dispatch
+import ExposureAdapters
+import ExposureCore
+import Foundation
+import GDALSwift
+import Synchronization
+import TestSupport
+import Testing
+
+/// The hazard block codes a pass shares among its workers: the same codes as reading every window anew, each
+/// block decoded once however many chunks and workers read it, nothing held once the pass is done, and the
+/// memory budget kept.
+@Suite struct HazardCodeBlocksTests {
+    /// A population grid of 100 m cells and a hazard raster over it in the same CRS (UTM 18N), tiled in
+    /// `block` x `block` blocks (strips of 3 rows for 0), with depths from 0 to 3 m, nodata and NaN.
+    struct Case {
+        let dir: TemporaryDirectory
+        let population: Grid
+        let plan: HazardPlan
+        let chunks: [GridWindow]
+    }
+
+    static func makeCase(hazardCell: Double, hazardSize: (Int, Int), block: Int, seed: UInt64, hazardEPSG: Int = 32618) throws -> Case {
+        let dir = try TemporaryDirectory()
+        let crs = try SpatialReference(epsg: 32618)
+        let populationPath = dir.path("pop.tif")
+        let pop = try Driver.named("GTiff").createRaster(path: populationPath, width: 150, height: 130, bands: 1, type: .float32)
+        try pop.setGeoTransform([500_000, 100, 0, 1_000_000, 0, -100])
+        try pop.setSpatialReference(crs)
+        try pop.band(1).write(RasterWindow(column: 0, row: 0, width: 150, height: 130), values: [Float](repeating: 1, count: 150 * 130))
+        try pop.close()
+        let hazardPath = dir.path("depth.tif")
+        let (w, h) = hazardSize
+        let hazard = try Driver.named("GTiff").createRaster(path: hazardPath, width: w, height: h, bands: 1, type: .float32,
+                                                            options: block == 0 ? ["BLOCKYSIZE=3"] : ["TILED=YES", "BLOCKXSIZE=\(block)", "BLOCKYSIZE=\(block)"])
+        // Offset by a third of a cell and starting a little inside the population grid, so that chunks straddle blocks.
+        try hazard.setGeoTransform([500_000 + 130 + hazardCell / 3, hazardCell, 0, 1_000_000 - 70 - hazardCell / 3, 0, -hazardCell])
+        try hazard.setSpatialReference(try SpatialReference(epsg: hazardEPSG))
+        try hazard.band(1).setNoData(.real(-9999))
+        var random = SeededGenerator(seed: seed)
+        let depths = (0..<(w * h)).map { _ -> Float in
+            switch Int.random(in: 0..<20, using: &random) {
+            case 0: -9999
+            case 1: .nan
+            default: Float.random(in: 0..<3, using: &random)
+            }
+        }
+        try hazard.band(1).write(RasterWindow(column: 0, row: 0, width: w, height: h), values: depths)
+        try hazard.close()
+        let input = try RasterInput(path: populationPath, role: "population")
+        let plan = try HazardPlan(hazard: try RasterInput(path: hazardPath, role: "hazard"), classes: try HazardClasses(thresholds: [0.5, 1.5]),
+                                  population: input.grid, populationCRS: crs, populationWKT: input.crsWKT)
+        // Chunks of 16 x 16 population cells, in a shuffled order.
+        var chunks: [GridWindow] = []
+        for row in stride(from: 0, to: 130, by: 16) {
+            for column in stride(from: 0, to: 150, by: 16) {
+                chunks.append(GridWindow(column: column, row: row, width: min(16, 150 - column), height: min(16, 130 - row)))
+            }
+        }
+        chunks.shuffle(using: &random)
+        return Case(dir: dir, population: input.grid, plan: plan, chunks: chunks)
+    }
+
+    /// Samples every chunk on `threads` workers, each with its own sampler (and GDAL handle) sharing `blocks`,
+    /// and returns the cells of each chunk.
+    static func sampleAll(_ c: Case, blocks: HazardCodeBlocks?, threads: Int,
+                          afterChunk: @Sendable () -> Void = {}) throws -> [HazardCells] {
+        let plan = c.plan, chunks = c.chunks
+        let results = Mutex([HazardCells?](repeating: nil, count: chunks.count))
+        let next = Mutex(0)
+        let failure = Mutex<String?>(nil)
+        DispatchQueue.concurrentPerform(iterations: threads) { _ in
+            do {
+                var sampler = try plan.makeSampler(blocks: blocks)
+                while true {
+                    let index = next.withLock { value -> Int in
+                        defer { value += 1 }
+                        return value
+                    }
+                    guard index < chunks.count else { return }
+                    var cells = HazardCells()
+                    try sampler.sample(chunks[index], into: &cells)
+                    sampler.finished(chunks[index])
+                    afterChunk()
+                    results.withLock { $0[index] = cells }
+                }
+            } catch {
+                failure.withLock { $0 = "\(error)" }
+            }
+        }
+        if let message = failure.withLock({ $0 }) { throw ExposureError(message) }
+        return results.withLock { $0 }.map { $0! }
+    }
+
+    static func expectSame(_ a: [HazardCells], _ b: [HazardCells], chunks: [GridWindow]) {
+        for (i, chunk) in chunks.enumerated() {
+            let n = chunk.cellCount
+            #expect(a[i].layout == b[i].layout)
+            if a[i].layout == .codes {
+                #expect(Array(a[i].codes[0..<n]) == Array(b[i].codes[0..<n]), "chunk \(chunk)")
+            } else {
+                #expect(Array(a[i].shares[0..<(n * a[i].codeCount)]) == Array(b[i].shares[0..<(n * b[i].codeCount)]), "chunk \(chunk)")
+            }
+        }
+    }
+
+    @Test(arguments: [(150.0, 93, 80, 16, "centre"), (40.0, 330, 300, 32, "exact shares"), (230.0, 60, 52, 16, "centre"), (120.0, 120, 105, 0, "centre")])
+    func theSharedCodesAreTheCodesOfEveryWindowAndEachBlockIsDecodedOnce(cell: Double, width: Int, height: Int, block: Int,
+                                                                        mode: String) throws {
+        let c = try Self.makeCase(hazardCell: cell, hazardSize: (width, height), block: block, seed: UInt64(width))
+        #expect(mode == "centre" ? c.plan.mode == .centre : c.plan.mode == .exactShares)
+        let alone = try Self.sampleAll(c, blocks: nil, threads: 1)
+        for threads in [1, 2, 3] {
+            let blocks = try #require(c.plan.codeBlocks(chunks: c.chunks, budgetBytes: 1 << 30))
+            let shared = try Self.sampleAll(c, blocks: blocks, threads: threads)
+            Self.expectSame(shared, alone, chunks: c.chunks)
+            // The hazard lies inside the population grid, so every block is read, and decoded exactly once.
+            #expect(blocks.decodedBlocks == blocks.across * blocks.down, "\(threads) thread(s)")
+            #expect(blocks.heldBytes == 0)
+        }
+    }
+
+    @Test func aSpentBudgetDecodesAgainAndHoldsNothingMore() throws {
+        let c = try Self.makeCase(hazardCell: 150, hazardSize: (93, 80), block: 16, seed: 7)
+        let alone = try Self.sampleAll(c, blocks: nil, threads: 1)
+        let none = try #require(c.plan.codeBlocks(chunks: c.chunks, budgetBytes: 0))
+        Self.expectSame(try Self.sampleAll(c, blocks: none, threads: 2), alone, chunks: c.chunks)
+        #expect(none.decodedBlocks > none.across * none.down)
+        #expect(none.heldBytes == 0)
+        // Room for four blocks: never more held, the same codes.
+        let four = try #require(c.plan.codeBlocks(chunks: c.chunks, budgetBytes: 4 * 16 * 16))
+        let maxHeld = Mutex(0)
+        let results = try Self.sampleAll(c, blocks: four, threads: 2) { maxHeld.withLock { $0 = max($0, four.heldBytes) } }
+        Self.expectSame(results, alone, chunks: c.chunks)
+        #expect(maxHeld.withLock { $0 } <= 4 * 16 * 16)
+        #expect(maxHeld.withLock { $0 } > 0)
+        #expect(four.heldBytes == 0)
+    }
+
+    @Test func chunksOutsideTheHazardAndAHazardInAnotherCRSNeedNoBlocks() throws {
+        let c = try Self.makeCase(hazardCell: 150, hazardSize: (20, 20), block: 16, seed: 3)
+        let blocks = try #require(c.plan.codeBlocks(chunks: c.chunks, budgetBytes: 1 << 30))
+        let shared = try Self.sampleAll(c, blocks: blocks, threads: 2)
+        Self.expectSame(shared, try Self.sampleAll(c, blocks: nil, threads: 1), chunks: c.chunks)
+        #expect(blocks.decodedBlocks == blocks.across * blocks.down)
+        #expect(blocks.heldBytes == 0)
+        // In another CRS the cells read follow PROJ's transformation: no shared blocks.
+        let other = try Self.makeCase(hazardCell: 150, hazardSize: (93, 80), block: 16, seed: 3, hazardEPSG: 32617)
+        #expect(other.plan.codeBlocks(chunks: other.chunks, budgetBytes: 1 << 30) == nil)
+    }
+}
