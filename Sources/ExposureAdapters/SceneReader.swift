@@ -99,9 +99,11 @@ public final class SceneReader {
                 throw ExposureError("cannot be resampled onto the grid (gdalwarp): \(error.message)", path: path)
             }
         }
-        return SceneBandSource(path: path, readablePath: readablePath, bandIndex: index, grid: grid, decoding: readDecoding,
-                               scale: Float(decoding.scale), offset: Float(decoding.offset), saturated: warpedFile == nil ? saturated : nil,
-                               saturatedValue: saturated, warpedFile: warpedFile)
+        var bandSource = SceneBandSource(path: path, readablePath: readablePath, bandIndex: index, grid: grid, decoding: readDecoding,
+                                         scale: Float(decoding.scale), offset: Float(decoding.offset),
+                                         saturated: warpedFile == nil ? saturated : nil, saturatedValue: saturated, warpedFile: warpedFile)
+        if warpedFile == nil { bandSource.blockRows = original.blockSize.height }
+        return bandSource
     }
 
     /// A reader of band `index` for the calling thread (its own GDAL handle). Other threads make theirs from
@@ -246,10 +248,29 @@ public struct SceneBandSource: Sendable {
     let saturatedValue: Double?
     /// Keeps the warped VRT while any source or reader lives.
     let warpedFile: MemoryFile?
+    /// The rows of the scene's blocks (0 when resampled): strips of whole blocks decode each block once.
+    public var blockRows = 0
 
     /// A reader for the calling thread, with its own GDAL handle.
     public func makeReader() throws -> SceneBandReader {
-        try SceneBandReader(self)
+        try SceneBandReader(self, dataset: nil)
+    }
+
+    /// Readers of `sources` for the calling thread, those of one file sharing one GDAL handle: the bands of a
+    /// pixel-interleaved scene are decoded together, so a band read after another of the same window finds its
+    /// blocks in that handle's cache instead of decoding the file's blocks again.
+    public static func makeReaders(_ sources: [SceneBandSource]) throws -> [SceneBandReader] {
+        var opened: [String: Dataset] = [:]
+        return try sources.map { source in
+            if opened[source.readablePath] == nil {
+                do {
+                    opened[source.readablePath] = try Dataset.open(source.readablePath, kinds: .raster)
+                } catch let error as GDALError where source.warpedFile != nil {
+                    throw ExposureError("cannot be resampled onto the grid (gdalwarp): \(error.message)", path: source.path)
+                }
+            }
+            return try SceneBandReader(source, dataset: opened[source.readablePath])
+        }
     }
 }
 
@@ -263,10 +284,10 @@ public final class SceneBandReader {
     /// What the windows read so far held.
     public private(set) var counts: SceneBandCounts
 
-    init(_ source: SceneBandSource) throws {
+    init(_ source: SceneBandSource, dataset shared: Dataset?) throws {
         self.source = source
         do {
-            dataset = try Dataset.open(source.readablePath, kinds: .raster)
+            dataset = try shared ?? Dataset.open(source.readablePath, kinds: .raster)
             reader = try RasterCellReader(band: try dataset.band(source.bandIndex), decoding: source.decoding,
                                           infinities: .noData, applyScale: false)
         } catch let error as GDALError where source.warpedFile != nil {
@@ -279,17 +300,31 @@ public final class SceneBandReader {
     /// invalid pixels NaN: nodata (in the band's own type), masked, NaN or infinite, zero (fill), saturated (on
     /// the scene's own grid); the declared scale and offset applied.
     public func read(_ window: GridWindow, into values: inout [Float]) throws {
-        do {
-            try reader.read(window, into: &raw)
-        } catch let error as GDALError where source.warpedFile != nil {
-            throw ExposureError("cannot be resampled onto the grid (gdalwarp): \(error.message)", path: source.path)
-        }
         let n = window.cellCount
         if values.count < n { values = [Float](repeating: .nan, count: n) }
+        // The raw Doubles in pieces of about 256K pixels: a strip's Double copy would be twice its Floats.
+        let rowsPerPiece = max(1, (1 << 18) / max(1, window.width))
+        var row = window.row
+        while row < window.endRow {
+            let piece = GridWindow(column: window.column, row: row, width: window.width, height: min(rowsPerPiece, window.endRow - row))
+            do {
+                try reader.read(piece, into: &raw)
+            } catch let error as GDALError where source.warpedFile != nil {
+                throw ExposureError("cannot be resampled onto the grid (gdalwarp): \(error.message)", path: source.path)
+            }
+            convert(count: piece.cellCount, into: &values, at: (row - window.row) * window.width)
+            row = piece.endRow
+        }
+        counts.cells += n
+    }
+
+    /// The physical values of the first `count` raw values, into `values[start...]`, counted.
+    private func convert(count n: Int, into values: inout [Float], at start: Int) {
         let saturated = source.saturated ?? .nan, scale = source.scale, offset = source.offset
         var zeros = 0, saturatedCount = 0, valid = 0
         raw.withUnsafeBufferPointer { raw in
-            values.withUnsafeMutableBufferPointer { out in
+            values.withUnsafeMutableBufferPointer { values in
+                let out = values.baseAddress! + start
                 for i in 0..<n {
                     let v = raw[i]
                     if v.isNaN { out[i] = .nan; continue }
@@ -300,7 +335,6 @@ public final class SceneBandReader {
                 }
             }
         }
-        counts.cells += n
         counts.zeros += zeros
         counts.saturated += saturatedCount
         counts.valid += valid

@@ -69,9 +69,16 @@ public enum FloodMapping {
         try GDALEnvironment.withCacheSize(bytes: ExposureAnalysis.streamingCacheBytes) { try map(options, outputs: outputs) }
     }
 
-    /// Rows per strip: about half a million pixels, at least 64 rows and four times the filter's halo.
-    static func stripRows(width: Int, halo: Int) -> Int {
-        max(64, 4 * (halo + 1), (1 << 19) / max(1, width))
+    /// Rows per strip: about half a million pixels, at least 64 rows and four times the filter's halo; rounded
+    /// up to whole blocks of the scene (`blockRows`) while a strip stays within 4 M pixels. A strip that ends
+    /// inside a block row leaves the rest of its blocks to the next strip, which (on another thread, with its
+    /// own GDAL handle) decoded them again: on a tiled Sentinel-2 tile, 64-row strips decoded every block four
+    /// times a pass.
+    static func stripRows(width: Int, halo: Int, blockRows: Int = 0) -> Int {
+        let rows = max(64, 4 * (halo + 1), (1 << 19) / max(1, width))
+        guard blockRows > 1 else { return rows }
+        let whole = (rows + blockRows - 1) / blockRows * blockRows
+        return whole * width <= 4 << 20 ? whole : rows
     }
 
     private static func map(_ options: FloodExtentOptions, outputs: OutputSet) throws -> FloodExtentReport {
@@ -127,7 +134,7 @@ public enum FloodMapping {
             threshold = options.threshold ?? .fixed(SARFloodDetection.unSpiderRatio)
         }
         let height = grid.height, width = grid.width
-        let rowsPerStrip = max(1, options.stripRows ?? stripRows(width: width, halo: layers.halo))
+        let rowsPerStrip = max(1, options.stripRows ?? stripRows(width: width, halo: layers.halo, blockRows: layers.after[0].blockRows))
         let strips = stride(from: 0, to: height, by: rowsPerStrip).map { $0..<min(height, $0 + rowsPerStrip) }
         let threads = max(1, options.threads)
         if layers.before.contains(where: \.isResampled) {
@@ -374,8 +381,8 @@ final class LayerReader {
     init(_ layers: SceneLayers, grid: Grid) throws {
         self.layers = layers
         self.grid = grid
-        before = try layers.before.map { try $0.makeReader() }
-        after = try layers.after.map { try $0.makeReader() }
+        before = try SceneBandSource.makeReaders(layers.before)
+        after = try SceneBandSource.makeReaders(layers.after)
         slope = try layers.slope?.makeReader()
     }
 

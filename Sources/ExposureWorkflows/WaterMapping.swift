@@ -314,7 +314,8 @@ struct IndexBands: Sendable {
     }
 
     func makeReaders() throws -> IndexReaders {
-        IndexReaders(index: index, a: try a.makeReader(), b: try b.makeReader())
+        let readers = try SceneBandSource.makeReaders([a, b])
+        return IndexReaders(index: index, a: readers[0], b: readers[1])
     }
 }
 
