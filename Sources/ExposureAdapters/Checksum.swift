@@ -1,6 +1,8 @@
 import CCrypto
+import Dispatch
 import ExposureCore
 import Foundation
+import Synchronization
 
 /// SHA-256 of a file, read in pieces (inputs can be gigabytes), with the system's libcrypto (OpenSSL's EVP
 /// digest API, which libgdal already links).
@@ -24,4 +26,53 @@ public func sha256(ofFile path: String) throws -> String {
         throw ExposureError("libcrypto could not finish the SHA-256 checksum", path: path)
     }
     return digest.prefix(Int(length)).map { String(format: "%02x", $0) }.joined()
+}
+
+/// SHA-256s of a command's inputs computed on a background thread from the command's start, while it reads
+/// the regions and plans (work on one core), so that the manifests written at the end need not hash
+/// gigabytes then. Keyed by the file's path, size, modification time and inode: a file replaced meanwhile
+/// is hashed again, as it would have been.
+public final class ChecksumPrefetch: Sendable {
+    public static let shared = ChecksumPrefetch()
+
+    private final class Entry: Sendable {
+        let done = DispatchGroup()
+        let result = Mutex<Result<String, any Error>?>(nil)
+    }
+    private let entries = Mutex<[String: Entry]>([:])
+
+    /// Starts hashing the plain files among `paths` (others, and files already started, are skipped).
+    public func start(_ paths: [String]) {
+        for path in paths {
+            guard let key = ChecksumPrefetch.key(path) else { continue }
+            let entry = entries.withLock { entries -> Entry? in
+                guard entries[key] == nil else { return nil }
+                let entry = Entry()
+                entries[key] = entry
+                return entry
+            }
+            guard let entry else { continue }
+            entry.done.enter()
+            DispatchQueue.global(qos: .utility).async {
+                let result = Result { try sha256(ofFile: path) }
+                entry.result.withLock { $0 = result }
+                entry.done.leave()
+            }
+        }
+    }
+
+    /// The SHA-256 of `path`: the prefetched one when the file is unchanged since, else computed now.
+    public func checksum(_ path: String) throws -> String {
+        guard let key = ChecksumPrefetch.key(path), let entry = entries.withLock({ $0[key] }) else {
+            return try sha256(ofFile: path)
+        }
+        entry.done.wait()
+        return try entry.result.withLock { $0! }.get()
+    }
+
+    private static func key(_ path: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return "\(info.st_dev):\(info.st_ino):\(info.st_size):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec):\(path)"
+    }
 }

@@ -313,6 +313,7 @@ public final class GDALHazardReader: HazardRasterReader {
     /// The pass's shared codes of this hazard's blocks (same CRS only), or nil to read every window anew.
     public let blocks: HazardCodeBlocks?
     private var values: [Double] = []
+    private var floats: [Float] = []
 
     public init(_ input: RasterInput, populationCRS: String, sameCRS: Bool, blocks: HazardCodeBlocks? = nil) throws {
         self.input = input
@@ -332,9 +333,46 @@ public final class GDALHazardReader: HazardRasterReader {
 
     private func decodeCodes(_ window: GridWindow, classes: HazardClasses, into codes: inout [UInt8]) throws {
         let n = window.cellCount
-        try reader.read(window, into: &values)
         if codes.count < n { codes = [UInt8](repeating: 0, count: n) }
-        for i in 0..<n { codes[i] = classes.code(for: values[i]) }
+        if try decodeFloat32Codes(window, classes: classes, into: &codes) { return }
+        try reader.read(window, into: &values)
+        values.withUnsafeBufferPointer { values in
+            codes.withUnsafeMutableBufferPointer { codes in
+                for i in 0..<n { codes[i] = classes.code(for: values[i]) }
+            }
+        }
+    }
+
+    /// The common case, a Float32 hazard without mask, scale or offset, read as Float32 (no conversion to Double
+    /// and no second pass): nodata compared in Float32 as ``RasterCellReader`` compares it, each value classed
+    /// as the Double it converts to exactly, so the same codes. False (nothing decided) for other rasters, and
+    /// for a window holding an infinity, which the general read refuses with its message.
+    private func decodeFloat32Codes(_ window: GridWindow, classes: HazardClasses, into codes: inout [UInt8]) throws -> Bool {
+        let decoding = reader.decoding
+        guard decoding.dataType == .float32, decoding.mask == nil, decoding.scale == 1, decoding.offset == 0 else { return false }
+        let noData: Float
+        switch decoding.noData {
+        case nil: noData = .nan
+        case .real(let value)?:
+            // A nodata value beyond Float32's range matches no cell (NaN matches none either).
+            noData = value.isFinite && !Float(value).isFinite ? .nan : Float(value)
+        default: return false
+        }
+        let n = window.cellCount
+        if floats.count < n { floats = [Float](repeating: 0, count: n) }
+        try floats.withUnsafeMutableBufferPointer { try reader.band.read(window, into: $0) }
+        let unknown = classes.unknownCode
+        let finite = floats.withUnsafeBufferPointer { values in
+            codes.withUnsafeMutableBufferPointer { codes in
+                for i in 0..<n {
+                    let v = values[i]
+                    if v.isInfinite { return false }
+                    codes[i] = v == noData ? unknown : classes.code(for: Double(v))
+                }
+                return true
+            }
+        }
+        return finite
     }
 
     public func finished(_ chunk: GridWindow) { blocks?.finished(chunk) }

@@ -79,7 +79,7 @@ public struct InputFingerprint: Encodable, Sendable {
     public static func checksum(_ path: String) throws -> String? {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { return nil }
-        return try ExposureAdapters.sha256(ofFile: path)
+        return try ChecksumPrefetch.shared.checksum(path)
     }
 }
 

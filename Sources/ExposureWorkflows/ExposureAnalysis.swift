@@ -177,6 +177,9 @@ public enum ExposureAnalysis {
 
     static func prepare(_ options: AnalysisOptions) throws -> Prepared {
         let start = Date()
+        // The manifest's checksums, hashed while the regions are read and the pass planned.
+        ChecksumPrefetch.shared.start([options.populationPath, options.regionsPath] + [options.hazardPath].compactMap { $0 }
+                                      + options.groupRasters.map(\.path) + [options.groupRatiosPath, options.needsPath].compactMap { $0 })
         var warnings: [String] = []
         let population = try RasterInput(path: options.populationPath, band: options.populationBand,
                                          assumeCRS: options.assumeCRS, role: "population")

@@ -165,6 +165,8 @@ public enum ScenarioRun {
     /// A run whose pass is the sum of `parts` when given (the parts of `run --part`, checked by merge), else computed.
     static func run(_ file: ScenarioFile, outputDirectory: String, threads: Int, commandLine: [String], unknownThreshold: Double,
                     outputs outputSet: OutputSet, progress: ProgressReport?, parts: Parts?) throws -> Report {
+        // run.json's checksums, hashed while the regions are read and the pass planned.
+        ChecksumPrefetch.shared.start(inputs(of: file))
         var run = Steps(file: file, layout: Layout(directory: outputDirectory, file: file), outputs: outputSet)
         let (population, census) = try run.population()
         let sets = try run.regionSets(on: population)

@@ -20,7 +20,8 @@ import Testing
         let chunks: [GridWindow]
     }
 
-    static func makeCase(hazardCell: Double, hazardSize: (Int, Int), block: Int, seed: UInt64, hazardEPSG: Int = 32618) throws -> Case {
+    static func makeCase(hazardCell: Double, hazardSize: (Int, Int), block: Int, seed: UInt64, hazardEPSG: Int = 32618,
+                         type: RasterDataType = .float32) throws -> Case {
         let dir = try TemporaryDirectory()
         let crs = try SpatialReference(epsg: 32618)
         let populationPath = dir.path("pop.tif")
@@ -31,7 +32,7 @@ import Testing
         try pop.close()
         let hazardPath = dir.path("depth.tif")
         let (w, h) = hazardSize
-        let hazard = try Driver.named("GTiff").createRaster(path: hazardPath, width: w, height: h, bands: 1, type: .float32,
+        let hazard = try Driver.named("GTiff").createRaster(path: hazardPath, width: w, height: h, bands: 1, type: type,
                                                             options: block == 0 ? ["BLOCKYSIZE=3"] : ["TILED=YES", "BLOCKXSIZE=\(block)", "BLOCKYSIZE=\(block)"])
         // Offset by a third of a cell and starting a little inside the population grid, so that chunks straddle blocks.
         try hazard.setGeoTransform([500_000 + 130 + hazardCell / 3, hazardCell, 0, 1_000_000 - 70 - hazardCell / 3, 0, -hazardCell])
@@ -45,7 +46,11 @@ import Testing
             default: Float.random(in: 0..<3, using: &random)
             }
         }
-        try hazard.band(1).write(RasterWindow(column: 0, row: 0, width: w, height: h), values: depths)
+        if type == .float64 {
+            try hazard.band(1).write(RasterWindow(column: 0, row: 0, width: w, height: h), values: depths.map { Double($0) })
+        } else {
+            try hazard.band(1).write(RasterWindow(column: 0, row: 0, width: w, height: h), values: depths)
+        }
         try hazard.close()
         let input = try RasterInput(path: populationPath, role: "population")
         let plan = try HazardPlan(hazard: try RasterInput(path: hazardPath, role: "hazard"), classes: try HazardClasses(thresholds: [0.5, 1.5]),
@@ -118,6 +123,16 @@ import Testing
             #expect(blocks.decodedBlocks == blocks.across * blocks.down, "\(threads) thread(s)")
             #expect(blocks.heldBytes == 0)
         }
+    }
+
+    /// Float32 hazards are classed from their Float32 values directly; the same values as Float64 take the
+    /// general reader's path: the codes must not differ.
+    @Test func float32HazardsGetTheCodesOfTheGeneralReader() throws {
+        let single = try Self.makeCase(hazardCell: 150, hazardSize: (93, 80), block: 16, seed: 11)
+        let double = try Self.makeCase(hazardCell: 150, hazardSize: (93, 80), block: 16, seed: 11, type: .float64)
+        #expect(single.chunks == double.chunks)
+        Self.expectSame(try Self.sampleAll(single, blocks: nil, threads: 1), try Self.sampleAll(double, blocks: nil, threads: 1),
+                        chunks: single.chunks)
     }
 
     @Test func aSpentBudgetDecodesAgainAndHoldsNothingMore() throws {
