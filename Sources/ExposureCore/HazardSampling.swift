@@ -82,6 +82,22 @@ public struct HazardSampler {
         try sample(chunk, into: &cells, parts: &parts, keepingParts: false)
     }
 
+    /// With the hazard as coarse as the population grid or coarser (``keepsSubCells`` false): the code of every
+    /// cell of `tile` into `codes[cell * stride + lane]`, the engine's interleaved layout of many hazards, the
+    /// codes ``sample(_:into:)`` gives, without a copy per hazard to interleave afterwards.
+    mutating func sampleInterleaved(_ tile: GridWindow, into codes: UnsafeMutableBufferPointer<UInt8>, stride: Int, lane: Int) throws {
+        precondition(mode == .centre, "interleaved sampling takes one code per cell")
+        let bandRows = max(1, min(tile.height, Int(Double(maxHazardCellsPerRead) / max(1, Double(tile.width) * max(1, hazardCellsPerPopulationCell)))))
+        var row = tile.row
+        while row < tile.endRow {
+            let band = GridWindow(column: tile.column, row: row, width: tile.width, height: min(bandRows, tile.endRow - row))
+            let offset = (row - tile.row) * tile.width
+            try samplePoints(band, subdivision: 1, into: UnsafeMutableBufferPointer(rebasing: codes[(offset * stride)...]),
+                             stride: stride, lane: lane)
+            row = band.endRow
+        }
+    }
+
     /// The engine is done with population chunk `chunk` (see ``HazardRasterReader/finished(_:)``).
     public func finished(_ chunk: GridWindow) { reader.finished(chunk) }
 
@@ -176,7 +192,10 @@ public struct HazardSampler {
 
     /// Hazard codes at n x n evenly spread points of each population cell of `band`, into `pointCodes`
     /// row-major over the band's n-times finer grid.
-    private mutating func samplePoints(_ band: GridWindow, subdivision n: Int, into pointCodes: UnsafeMutableBufferPointer<UInt8>) throws {
+    /// `stride` and `lane`: point k's code goes to `pointCodes[k * stride + lane]` (the engine's interleaved
+    /// layout of many hazards).
+    private mutating func samplePoints(_ band: GridWindow, subdivision n: Int, into pointCodes: UnsafeMutableBufferPointer<UInt8>,
+                                       stride: Int = 1, lane: Int = 0) throws {
         let hazard = reader.grid
         let unknown = classes.unknownCode
         let vw = band.width * n, vh = band.height * n
@@ -219,7 +238,7 @@ public struct HazardSampler {
             }
         }
         guard minC != Int.max else {
-            for k in 0..<(vw * vh) { pointCodes[k] = unknown }
+            for k in 0..<(vw * vh) { pointCodes[k * stride + lane] = unknown }
             return
         }
         let window = GridWindow(column: minC, row: minR, width: maxC - minC + 1, height: maxR - minR + 1)
@@ -235,13 +254,13 @@ public struct HazardSampler {
                 for j in 0..<vh {
                     let r = positions.rows[j]
                     guard r >= 0 && r < Double(hazard.height) else {
-                        for i in 0..<vw { pointCodes[j * vw + i] = unknown }
+                        for i in 0..<vw { pointCodes[(j * vw + i) * stride + lane] = unknown }
                         continue
                     }
                     let base = (Int(r) - window.row) * window.width
                     for i in 0..<vw {
                         let k = columnIndex[i]
-                        pointCodes[j * vw + i] = k < 0 ? unknown : codes[base + k]
+                        pointCodes[(j * vw + i) * stride + lane] = k < 0 ? unknown : codes[base + k]
                     }
                 }
             }
@@ -251,10 +270,10 @@ public struct HazardSampler {
             for i in 0..<vw {
                 let c = column(i, j), r = row(i, j)
                 guard c >= 0, r >= 0, c < Double(hazard.width), r < Double(hazard.height) else {
-                    pointCodes[j * vw + i] = unknown
+                    pointCodes[(j * vw + i) * stride + lane] = unknown
                     continue
                 }
-                pointCodes[j * vw + i] = codes[(Int(r) - window.row) * window.width + Int(c) - window.column]
+                pointCodes[(j * vw + i) * stride + lane] = codes[(Int(r) - window.row) * window.width + Int(c) - window.column]
             }
         }
     }

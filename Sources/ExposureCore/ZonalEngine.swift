@@ -362,10 +362,20 @@ public struct ZonalEngine: Sendable {
             scratch.recordsPieces = !fine.isEmpty
             var sums = ChunkSums(layers: layers.count)
             for tile in ZonalEngine.tiles(of: chunk, maxCells: tileCells) {
-                for h in 0..<engine.hazardCount {
-                    try inputs.hazards[h].sample(tile, into: &hazards[h], parts: &hazardParts[h], keepingParts: true)
+                if fine.isEmpty && engine.hazardCount > 0 {
+                    // One code per cell for every hazard: sampled straight into the interleaved layout.
+                    let count = engine.hazardCount, n = tile.cellCount
+                    if interleaved.count < n * count { interleaved = [UInt8](repeating: 0, count: n * count) }
+                    try interleaved.withUnsafeMutableBufferPointer { codes in
+                        for h in 0..<count { try inputs.hazards[h].sampleInterleaved(tile, into: codes, stride: count, lane: h) }
+                    }
+                    isInterleaved = true
+                } else {
+                    for h in 0..<engine.hazardCount {
+                        try inputs.hazards[h].sample(tile, into: &hazards[h], parts: &hazardParts[h], keepingParts: true)
+                    }
+                    interleaveCodes(tile)
                 }
-                interleaveCodes(tile)
                 sum(tile, of: chunk, into: &sums)
             }
             // A group's cells with data (and negative ones) among those some region covers.
