@@ -81,7 +81,7 @@ public struct ResultColumn: Sendable, Equatable {
 }
 
 /// The per-region table every output shares: columns, in order, and each region's values.
-public struct ResultTable {
+public struct ResultTable: Sendable {
     public let columns: [ResultColumn]
     public let rows: [[FieldValue]]
 

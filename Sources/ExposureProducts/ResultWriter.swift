@@ -47,11 +47,18 @@ public enum ResultWriter {
         }
     }
 
-    public static func writeCSV(_ table: ResultTable, to path: String, outputs: OutputSet) throws {
+    /// The table as CSV text (RFC 4180): the header, then a line per row.
+    public static func csvText(_ table: ResultTable) -> String {
         var text = table.columnNames.map { csvField(.string($0), column: .regionID) }.joined(separator: ",") + "\n"
         for row in table.rows {
             text += row.enumerated().map { index, value in csvField(value, column: table.columns[index]) }.joined(separator: ",") + "\n"
         }
+        return text
+    }
+
+    /// Writes `table` as CSV with its `.csvt`; `text`, its ``csvText(_:)`` when already made (on another thread).
+    public static func writeCSV(_ table: ResultTable, to path: String, outputs: OutputSet, text made: String? = nil) throws {
+        let text = made ?? csvText(table)
         try outputs.write(path) { temporary in
             try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
         }

@@ -2,6 +2,7 @@ import ExposureAdapters
 import ExposureProducts
 import ExposureCore
 import Foundation
+import Synchronization
 import GDALSwift
 
 /// `exposure run`: every scenario and return period of a scenario file in one pass over the population,
@@ -426,12 +427,23 @@ public enum ScenarioRun {
             }
             for set in results {
                 let paths = layout.tables(ofSet: set.label)
-                try ResultWriter.writeCSV(try byReturnPeriodTable(set, file: file), to: paths[0], outputs: outputs)
-                try ResultWriter.writeCSV(try annualTable(set, file: file, needs: needs), to: paths[1], outputs: outputs)
+                let byReturnPeriod = try byReturnPeriodTable(set, file: file), annual = try annualTable(set, file: file, needs: needs)
+                // The CSVs' text is made on another core while GDAL writes the GeoJSON on this one (GDAL handles stay here).
+                let texts = Mutex<(String, String)?>(nil)
+                let made = DispatchGroup()
+                DispatchQueue.global().async(group: made) {
+                    let both = (ResultWriter.csvText(byReturnPeriod), ResultWriter.csvText(annual))
+                    texts.withLock { $0 = both }
+                }
+                defer { made.wait() }
                 let regions = try regionsTable(set, file: file, needs: needs)
                 // The default style shows the first scenario's AAD per 100k, hatched where any hazard raster is incomplete.
                 let style = LayerStyle(table: regions, headline: "\(file.scenarios[0].identifier)_aad_per_100k", unknownThreshold: unknownThreshold)
                 try ResultWriter.writeVector(regions, regions: set.regions, to: paths[2], style: style, outputs: outputs)
+                made.wait()
+                let (byReturnPeriodText, annualText) = texts.withLock { $0! }
+                try ResultWriter.writeCSV(byReturnPeriod, to: paths[0], outputs: outputs, text: byReturnPeriodText)
+                try ResultWriter.writeCSV(annual, to: paths[1], outputs: outputs, text: annualText)
                 written += layout.files(ofSet: set.label)
                 incomplete.append((set.label, (0..<set.regions.count).filter {
                     worstUnknownShare(set, region: $0, scenarios: Array(file.scenarios.indices)) > unknownThreshold
