@@ -251,16 +251,20 @@ public struct HazardSampler {
                 if c >= 0 && c < Double(hazard.width) { columnIndex[i] = Int(c) - window.column }
             }
             codes.withUnsafeBufferPointer { codes in
-                for j in 0..<vh {
-                    let r = positions.rows[j]
-                    guard r >= 0 && r < Double(hazard.height) else {
-                        for i in 0..<vw { pointCodes[(j * vw + i) * stride + lane] = unknown }
-                        continue
-                    }
-                    let base = (Int(r) - window.row) * window.width
-                    for i in 0..<vw {
-                        let k = columnIndex[i]
-                        pointCodes[(j * vw + i) * stride + lane] = k < 0 ? unknown : codes[base + k]
+                columnIndex.withUnsafeBufferPointer { columnIndex in
+                    for j in 0..<vh {
+                        let r = positions.rows[j]
+                        var out = pointCodes.baseAddress! + (j * vw) * stride + lane
+                        guard r >= 0 && r < Double(hazard.height) else {
+                            for _ in 0..<vw { out.pointee = unknown; out += stride }
+                            continue
+                        }
+                        let row = codes.baseAddress! + (Int(r) - window.row) * window.width
+                        for i in 0..<vw {
+                            let k = columnIndex[i]
+                            out.pointee = k < 0 ? unknown : row[k]
+                            out += stride
+                        }
                     }
                 }
             }
