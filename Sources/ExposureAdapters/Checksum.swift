@@ -6,7 +6,7 @@ import Synchronization
 
 /// SHA-256 of a file, read in pieces (inputs can be gigabytes), with the system's libcrypto (OpenSSL's EVP
 /// digest API, which libgdal already links).
-public func sha256(ofFile path: String) throws -> String {
+public func sha256(ofFile path: String, isCancelled: () -> Bool = { false }) throws -> String {
     guard let handle = FileHandle(forReadingAtPath: path) else {
         throw ExposureError("cannot be read to compute its checksum", path: path)
     }
@@ -17,6 +17,7 @@ public func sha256(ofFile path: String) throws -> String {
         throw ExposureError("libcrypto could not start a SHA-256 digest")
     }
     while let data = try handle.read(upToCount: 4 << 20), !data.isEmpty {
+        if isCancelled() { throw ExposureError("the checksum was not finished (the command stopped)", path: path) }
         let ok = data.withUnsafeBytes { EVP_DigestUpdate(context, $0.baseAddress, $0.count) }
         guard ok == 1 else { throw ExposureError("libcrypto failed while computing the SHA-256 checksum", path: path) }
     }
@@ -40,6 +41,7 @@ public final class ChecksumPrefetch: Sendable {
         let result = Mutex<Result<String, any Error>?>(nil)
     }
     private let entries = Mutex<[String: Entry]>([:])
+    private let cancelled = Mutex(false)
 
     /// Starts hashing the plain files among `paths` (others, and files already started, are skipped).
     public func start(_ paths: [String]) {
@@ -53,8 +55,8 @@ public final class ChecksumPrefetch: Sendable {
             }
             guard let entry else { continue }
             entry.done.enter()
-            DispatchQueue.global(qos: .utility).async {
-                let result = Result { try sha256(ofFile: path) }
+            DispatchQueue.global(qos: .utility).async { [self] in
+                let result = Result { try sha256(ofFile: path, isCancelled: { self.cancelled.withLock { $0 } }) }
                 entry.result.withLock { $0 = result }
                 entry.done.leave()
             }
@@ -68,6 +70,13 @@ public final class ChecksumPrefetch: Sendable {
         }
         entry.done.wait()
         return try entry.result.withLock { $0! }.get()
+    }
+
+    /// Stops the hashing still going on and waits for it to stop (within one 4 MB piece): called before the
+    /// process exits, since libcrypto is torn down at exit under a thread still using it.
+    public func cancelAndWait() {
+        cancelled.withLock { $0 = true }
+        for entry in entries.withLock({ Array($0.values) }) { entry.done.wait() }
     }
 
     private static func key(_ path: String) -> String? {

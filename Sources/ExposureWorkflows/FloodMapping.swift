@@ -31,6 +31,8 @@ public struct FloodExtentOptions: Sendable {
     public var assumeCRS: String?
     /// Worker threads (the result never depends on them).
     public var threads = ProcessInfo.processInfo.activeProcessorCount
+    /// Told the share of the work done (0...1) as strips finish: a progress bar.
+    public var progress: ProgressReport?
     /// Rows per strip (nil: about half a million pixels, at least 64 rows); the result never depends on it.
     public var stripRows: Int?
 
@@ -66,7 +68,14 @@ public struct FloodExtentReport: Sendable {
 /// output. Every pixel gets exactly the value the whole-scene computation gives.
 public enum FloodMapping {
     public static func run(_ options: FloodExtentOptions, outputs: OutputSet) throws -> FloodExtentReport {
-        try GDALEnvironment.withCacheSize(bytes: ExposureAnalysis.streamingCacheBytes) { try map(options, outputs: outputs) }
+        // The passes over the scenes (a resampled before scene's copy adds one): the DEM's slope copied onto the
+        // scene's grid, the SAR units guessed, Otsu's range and histogram, the mask, the minimum-size filter.
+        let otsu = (options.threshold ?? (options.kind == .optical ? .otsu : .fixed(0))) == .otsu
+        let passes = (options.demPath == nil ? 0 : 1) + (options.kind == .sar && options.units == nil ? 1 : 0) + (otsu ? 2 : 0)
+            + 1 + (options.minimumPixels > 1 ? 1 : 0)
+        return try PassProgress.reporting(passes: passes, to: options.progress) {
+            try GDALEnvironment.withCacheSize(bytes: ExposureAnalysis.streamingCacheBytes) { try map(options, outputs: outputs) }
+        }
     }
 
     /// Rows per strip: about half a million pixels, at least 64 rows and four times the filter's halo; rounded

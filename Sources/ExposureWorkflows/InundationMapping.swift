@@ -19,6 +19,8 @@ public struct InundationOptions: Sendable {
     public var stripRows: Int?
     /// Threads labelling strips; nil uses every core (results never depend on it).
     public var threads: Int?
+    /// Told the share of the work done (0...1) as strips finish: a progress bar.
+    public var progress: ProgressReport?
 
     public init(demPath: String, seaLevel: Double, outputPath: String) {
         self.demPath = demPath
@@ -125,8 +127,10 @@ public enum InundationMapping {
         let straddled = stripRows % outputTileRows == 0 ? 0 : (levels.count + threads) * 4 * grid.width * outputTileRows
         let cacheBytes = (16 << 20) + straddled
 
+        let progress = options.progress.map { PassProgress(passes: 2, report: $0) }
         return try GDALEnvironment.withCacheSize(bytes: cacheBytes) {
             // Pass 1: label every strip at every level, merge in order.
+            let first = progress?.beginPass()
             var mergers = levels.map { _ in StripMerger(width: grid.width) }
             var nan = 0, anyElevation = false, anySea = false
             try OrderedPipeline.run(
@@ -142,7 +146,8 @@ public enum InundationMapping {
                     return LabelledStrip(summaries: summaries, nan: nan, anyElevation: elevation.contains { !$0.isNaN },
                                          anySea: seeds.mask?.contains(true) ?? false)
                 },
-                consume: { _, strip in
+                consume: { s, strip in
+                    if let progress, let first { progress.update(pass: first, done: s + 1, of: layout.count) }
                     for l in mergers.indices { mergers[l].add(strip.summaries[l]) }
                     nan += strip.nan
                     anyElevation = anyElevation || strip.anyElevation
@@ -169,6 +174,7 @@ public enum InundationMapping {
             let noData = -9999.0
             let deepest = zip(values, connectivity).map { $1.maxDepth(level: $0) }
             func pass2(_ writers: [GridRasterWriter]) throws {
+                let second = progress?.beginPass()
                 try OrderedPipeline.run(
                     count: layout.count, threads: threads, ahead: threads + 1,
                     makeState: { try StripReader(dem: dem, options: options) },
@@ -184,6 +190,7 @@ public enum InundationMapping {
                         let rows = layout.rows(of: s)
                         let window = GridWindow(column: 0, row: rows.lowerBound, width: grid.width, height: rows.count)
                         for (writer, strip) in zip(writers, depths) { try writer.write(window, values: strip) }
+                        if let progress, let second { progress.update(pass: second, done: s + 1, of: layout.count) }
                     })
             }
             func write(_ l: Int, _ writers: [GridRasterWriter]) throws {

@@ -24,6 +24,8 @@ public struct WaterOptions: Sendable {
     var windowRows = 256
     /// Cells per strip of the distance transform's passes (tests force fewer).
     var distanceStripCells = 2 << 20
+    /// Told the share of the work done (0...1) as windows finish: a progress bar.
+    public var progress: ProgressReport?
 
     public init(imagePath: String, layout: BandLayout, outputPath: String) {
         self.imagePath = imagePath
@@ -51,7 +53,11 @@ public enum WaterMapping {
     /// pass writes the mask (and the index) in window order. Distances to water are an exact separable
     /// distance transform in strips (``writeDistances``).
     public static func run(_ options: WaterOptions, outputs: OutputSet) throws -> WaterReport {
-        try GDALEnvironment.withCacheSize(bytes: ExposureAnalysis.streamingCacheBytes) { try stream(options, outputs: outputs) }
+        // Otsu's range and histogram, the thresholding pass, the distance transform's column and row passes.
+        let passes = (options.threshold == .otsu ? 2 : 0) + 1 + (options.distanceOutputPath == nil ? 0 : 2)
+        return try PassProgress.reporting(passes: passes, to: options.progress) {
+            try GDALEnvironment.withCacheSize(bytes: ExposureAnalysis.streamingCacheBytes) { try stream(options, outputs: outputs) }
+        }
     }
 
     static func stream(_ options: WaterOptions, outputs: OutputSet) throws -> WaterReport {

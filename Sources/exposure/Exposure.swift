@@ -29,6 +29,7 @@ struct Exposure: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+            ChecksumPrefetch.shared.cancelAndWait()
             Diagnostics.printLibraryWarnings()
         } catch let error as GDALError {
             fail(error.description)
@@ -37,8 +38,11 @@ struct Exposure: ParsableCommand {
         } catch let error as ImageryError {
             fail(error.description)
         } catch let error as ExitCode {
+            ChecksumPrefetch.shared.cancelAndWait()
             Exposure.exit(withError: error)
         } catch {
+            // Checksums still being computed are stopped first: libcrypto is torn down at exit.
+            ChecksumPrefetch.shared.cancelAndWait()
             let code = exitCode(for: error)
             if code == .success { exit(withError: error) }
             // Anything else that is not a usage mistake (a Foundation error): its reason in plain words.
@@ -52,6 +56,7 @@ struct Exposure: ParsableCommand {
     }
 
     private static func fail(_ message: String) -> Never {
+        ChecksumPrefetch.shared.cancelAndWait()
         Diagnostics.printLibraryWarnings()
         writeToStandardError("error: \(message)\n")
         Exposure.exit(withError: ExitCode(1))

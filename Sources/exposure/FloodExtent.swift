@@ -171,7 +171,11 @@ extension Exposure {
                     }
                 },
                 work: { outputs -> (FloodExtentReport, AnalysisResult?, [String]) in
+                    let mapping = TerminalProgress(label: "flood-extent", quiet: common.quiet)
+                    var options = options
+                    options.progress = mapping.report
                     let report = try FloodMapping.run(options, outputs: outputs)
+                    mapping.finish()
                     guard people.isRequested, let population = people.population, let regions = people.regions,
                           let regionId = people.regionId else { return (report, nil, [output]) }
                     var analysis = AnalysisOptions(populationPath: population, regionsPath: regions, idField: regionId,

@@ -132,9 +132,12 @@ extension Exposure {
             options.seaMaskPath = sea
             options.assumeCRS = assumeCrs
             options.seaEdges = Set(seaEdge)
+            let bar = TerminalProgress(label: "inundate", quiet: common.quiet)
+            options.progress = bar.report
             let report = try OutputSet.producing(
                 inputs: [dem, sea], declare: { try $0.addRaster(output, role: "--output") },
                 work: { try InundationMapping.run(options, outputs: $0) })
+            bar.finish()
             if !common.quiet {
                 for warning in report.warnings { writeToStandardError("warning: \(warning)\n") }
                 writeToStandardError("\(report.floodedCells) of \(report.grid.cellCount) cells flooded, deepest "

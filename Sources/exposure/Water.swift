@@ -87,6 +87,8 @@ extension Exposure {
             options.indexOutputPath = indexOutput
             options.distanceOutputPath = distanceOutput
             options.assumeCRS = assumeCrs
+            let bar = TerminalProgress(label: "water", quiet: common.quiet)
+            options.progress = bar.report
             let report = try OutputSet.producing(
                 inputs: [image],
                 declare: { outputs in
@@ -95,6 +97,7 @@ extension Exposure {
                     if let distanceOutput { try outputs.addRaster(distanceOutput, role: "--distance-output") }
                 },
                 work: { try WaterMapping.run(options, outputs: $0) })
+            bar.finish()
             if !common.quiet { for warning in report.warnings { writeToStandardError("warning: \(warning)\n") } }
             // The threshold is part of the result: printed even with --quiet.
             let method = options.threshold == .otsu ? "Otsu" : "fixed"
