@@ -16,11 +16,11 @@ public func sha256(ofFile path: String, isCancelled: () -> Bool = { false }) thr
     guard EVP_DigestInit_ex(context, EVP_sha256(), nil) == 1 else {
         throw ExposureError("libcrypto could not start a SHA-256 digest")
     }
-    while let data = try handle.read(upToCount: 4 << 20), !data.isEmpty {
-        if isCancelled() { throw ExposureError("the checksum was not finished (the command stopped)", path: path) }
+    while !isCancelled(), let data = try handle.read(upToCount: 4 << 20), !data.isEmpty {
         let ok = data.withUnsafeBytes { EVP_DigestUpdate(context, $0.baseAddress, $0.count) }
         guard ok == 1 else { throw ExposureError("libcrypto failed while computing the SHA-256 checksum", path: path) }
     }
+    if isCancelled() { throw ExposureError("the checksum was not finished (the command stopped)", path: path) }
     var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
     var length: UInt32 = 0
     guard EVP_DigestFinal_ex(context, &digest, &length) == 1 else {
@@ -45,6 +45,7 @@ public final class ChecksumPrefetch: Sendable {
 
     /// Starts hashing the plain files among `paths` (others, and files already started, are skipped).
     public func start(_ paths: [String]) {
+        guard !cancelled.withLock({ $0 }) else { return }
         for path in paths {
             guard let key = ChecksumPrefetch.key(path) else { continue }
             let entry = entries.withLock { entries -> Entry? in
@@ -69,7 +70,9 @@ public final class ChecksumPrefetch: Sendable {
             return try sha256(ofFile: path)
         }
         entry.done.wait()
-        return try entry.result.withLock { $0! }.get()
+        // A prefetch that failed or was cancelled is computed again here, where its error belongs.
+        if case .success(let checksum)? = entry.result.withLock({ $0 }) { return checksum }
+        return try sha256(ofFile: path)
     }
 
     /// Stops the hashing still going on and waits for it to stop (within one 4 MB piece): called before the

@@ -20,7 +20,8 @@ import Synchronization
 public final class HazardCodeBlocks: Sendable {
     public let hazardGrid: Grid
     public let populationGrid: Grid
-    /// The unit a code block covers: the raster's own block, grown to at least 64 rows for strips.
+    /// The unit a code block covers: the raster's own block, grown to at least 64 rows for strips, at most
+    /// 1024 x 1024.
     public let blockWidth: Int, blockHeight: Int
     public let across: Int, down: Int
     let budgetBytes: Int
@@ -44,9 +45,10 @@ public final class HazardCodeBlocks: Sendable {
                 budgetBytes: Int) {
         hazardGrid = hazard
         populationGrid = population
-        blockWidth = max(1, min(blockSize.width, hazard.width))
+        // At most 1024 x 1024 cells: a raster in one block (or in strips of whole rows) is shared in pieces.
+        blockWidth = max(1, min(blockSize.width, hazard.width, 1024))
         let rows = max(1, blockSize.height)
-        blockHeight = min(max(1, hazard.height), rows >= 64 ? rows : rows * ((64 + rows - 1) / rows))
+        blockHeight = min(max(1, hazard.height), 1024, rows >= 64 ? rows : rows * ((64 + rows - 1) / rows))
         across = (hazard.width + blockWidth - 1) / blockWidth
         down = (hazard.height + blockHeight - 1) / blockHeight
         self.budgetBytes = budgetBytes
@@ -108,6 +110,7 @@ public final class HazardCodeBlocks: Sendable {
         var pending: [(bx: Int, by: Int)] = []
         for by in by0...by1 { for bx in bx0...bx1 { pending.append((bx, by)) } }
         var decoded: [UInt8] = []
+        // Codes from the block's cells `origin` (row-major) into the window's.
         while !pending.isEmpty {
             var waiting: [(bx: Int, by: Int)] = []
             for (bx, by) in pending {
@@ -126,31 +129,41 @@ public final class HazardCodeBlocks: Sendable {
                         return .decode(keep: true)
                     }
                 }
-                let held: [UInt8]
+                let part = block.intersection(window)
+                // The codes to copy from, and the cells they cover: the whole block, or only the part this read needs.
+                var held: [UInt8] = [], origin = block
                 switch next {
                 case .use(let codes): held = codes
                 case .wait:
                     waiting.append((bx, by))
                     continue
-                case .decode(let keep):
+                case .decode(keep: false):
+                    try decode(part, &decoded)
+                    held = decoded
+                    origin = part
+                    state.withLock { $0.decoded += 1 }
+                case .decode(keep: true):
                     do {
                         try decode(block, &decoded)
+                        let whole = Array(decoded[0..<block.cellCount])
+                        held = whole
+                        state.withLock { s in
+                            s.decoded += 1
+                            if s.remaining[key] > 0 { s.blocks[key] = .ready(whole) } else { s.blocks[key] = nil; s.bytes -= whole.count }
+                        }
                     } catch {
-                        if keep { state.withLock { s in s.blocks[key] = nil; s.bytes -= block.cellCount } }
-                        throw error
-                    }
-                    held = Array(decoded[0..<block.cellCount])
-                    state.withLock { s in
-                        s.decoded += 1
-                        guard keep else { return }
-                        if s.remaining[key] > 0 { s.blocks[key] = .ready(held) } else { s.blocks[key] = nil; s.bytes -= held.count }
+                        // A cell outside this read may be what failed (an infinite value is refused): the read itself
+                        // decides, as it did before blocks were shared.
+                        state.withLock { s in s.blocks[key] = nil; s.bytes -= block.cellCount }
+                        try decode(part, &decoded)
+                        held = decoded
+                        origin = part
                     }
                 }
-                let part = block.intersection(window)
                 held.withUnsafeBufferPointer { source in
                     codes.withUnsafeMutableBufferPointer { target in
                         for r in part.row..<part.endRow {
-                            let from = (r - block.row) * block.width + (part.column - block.column)
+                            let from = (r - origin.row) * origin.width + (part.column - origin.column)
                             let to = (r - window.row) * window.width + (part.column - window.column)
                             UnsafeMutableRawPointer(target.baseAddress! + to)
                                 .copyMemory(from: source.baseAddress! + from, byteCount: part.width)

@@ -366,8 +366,9 @@ public final class GDALHazardReader: HazardRasterReader {
             codes.withUnsafeMutableBufferPointer { codes in
                 for i in 0..<n {
                     let v = values[i]
+                    if v == noData { codes[i] = unknown; continue }
                     if v.isInfinite { return false }
-                    codes[i] = v == noData ? unknown : classes.code(for: Double(v))
+                    codes[i] = classes.code(for: Double(v))
                 }
                 return true
             }

@@ -21,7 +21,7 @@ import Testing
     }
 
     static func makeCase(hazardCell: Double, hazardSize: (Int, Int), block: Int, seed: UInt64, hazardEPSG: Int = 32618,
-                         type: RasterDataType = .float32) throws -> Case {
+                         type: RasterDataType = .float32, infinityAt: (column: Int, row: Int)? = nil) throws -> Case {
         let dir = try TemporaryDirectory()
         let crs = try SpatialReference(epsg: 32618)
         let populationPath = dir.path("pop.tif")
@@ -39,13 +39,14 @@ import Testing
         try hazard.setSpatialReference(try SpatialReference(epsg: hazardEPSG))
         try hazard.band(1).setNoData(.real(-9999))
         var random = SeededGenerator(seed: seed)
-        let depths = (0..<(w * h)).map { _ -> Float in
+        var depths = (0..<(w * h)).map { _ -> Float in
             switch Int.random(in: 0..<20, using: &random) {
             case 0: -9999
             case 1: .nan
             default: Float.random(in: 0..<3, using: &random)
             }
         }
+        if let cell = infinityAt { depths[cell.row * w + cell.column] = .infinity }
         if type == .float64 {
             try hazard.band(1).write(RasterWindow(column: 0, row: 0, width: w, height: h), values: depths.map { Double($0) })
         } else {
@@ -133,6 +134,23 @@ import Testing
         #expect(single.chunks == double.chunks)
         Self.expectSame(try Self.sampleAll(single, blocks: nil, threads: 1), try Self.sampleAll(double, blocks: nil, threads: 1),
                         chunks: single.chunks)
+    }
+
+    /// An infinite hazard value stops a run only where a read needs it: in a block shared with the regions' cells
+    /// but itself outside every chunk's reads, it must not.
+    @Test func anInfinityOutsideEveryReadStopsNothing() throws {
+        // 120 x 100 cells of 150 m from 130 m east of the population's west edge: columns from about 99 lie east
+        // of the population grid; block column 6 (cells 96-111) holds both.
+        let c = try Self.makeCase(hazardCell: 150, hazardSize: (120, 100), block: 16, seed: 5, infinityAt: (110, 5))
+        let alone = try Self.sampleAll(c, blocks: nil, threads: 1)
+        let blocks = try #require(c.plan.codeBlocks(chunks: c.chunks, budgetBytes: 1 << 30))
+        Self.expectSame(try Self.sampleAll(c, blocks: blocks, threads: 2), alone, chunks: c.chunks)
+        #expect(blocks.heldBytes == 0)
+        // Inside the reads it stops them, naming the hazard.
+        let inside = try Self.makeCase(hazardCell: 150, hazardSize: (120, 100), block: 16, seed: 5, infinityAt: (40, 30))
+        let shared = try #require(inside.plan.codeBlocks(chunks: inside.chunks, budgetBytes: 1 << 30))
+        #expect(throws: (any Error).self) { try Self.sampleAll(inside, blocks: shared, threads: 2) }
+        #expect(throws: (any Error).self) { try Self.sampleAll(inside, blocks: nil, threads: 1) }
     }
 
     @Test func aSpentBudgetDecodesAgainAndHoldsNothingMore() throws {
