@@ -236,13 +236,16 @@ public enum WaterMapping {
     }
 
     /// Writes a spectral index of a scene (Float32, nodata -9999) window by window on every thread, and returns
-    /// its valid pixel count and range.
+    /// its valid pixel count and range; `progress` is told the share done as windows finish (a progress bar).
     public static func writeIndex(imagePath: String, layout: BandLayout, index: SpectralIndex, assumeCRS: String?,
                                   to path: String, outputs: OutputSet,
-                                  threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws
+                                  threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+                                  progress: ProgressReport? = nil) throws
         -> (valid: Int, min: Float, max: Float, warnings: [String]) {
-        try writeIndex(imagePath: imagePath, layout: layout, index: index, assumeCRS: assumeCRS, to: path, outputs: outputs,
-                       threads: threads, windowCells: windowCells, windowRows: 256)
+        try PassProgress.reporting(passes: 1, to: progress) {
+            try writeIndex(imagePath: imagePath, layout: layout, index: index, assumeCRS: assumeCRS, to: path, outputs: outputs,
+                           threads: threads, windowCells: windowCells, windowRows: 256)
+        }
     }
 
     static func writeIndex(imagePath: String, layout: BandLayout, index: SpectralIndex, assumeCRS: String?,

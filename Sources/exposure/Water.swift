@@ -140,10 +140,12 @@ extension Exposure {
             common.configureLogging()
             let chosen = try bandOptions.spectralIndex(waterOnly: false)
             guard let layout = try bandOptions.layout() else { throw ExposureError("give --sensor or --bands") }
+            let bar = TerminalProgress(label: "index", quiet: common.quiet)
             let result = try OutputSet.producing(
                 inputs: [image], declare: { try $0.addRaster(output, role: "--output") },
                 work: { try WaterMapping.writeIndex(imagePath: image, layout: layout, index: chosen, assumeCRS: assumeCrs,
-                                                    to: output, outputs: $0) })
+                                                    to: output, outputs: $0, progress: bar.report) })
+            bar.finish()
             if !common.quiet { for warning in result.warnings { writeToStandardError("warning: \(warning)\n") } }
             if !common.quiet {
                 writeToStandardError("\(chosen.rawValue.uppercased()) = \(chosen.formula): \(result.valid) valid pixels, "
