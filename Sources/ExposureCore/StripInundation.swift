@@ -126,17 +126,7 @@ public struct StripLabeler {
     public var componentCount: Int { sizes.count - 1 }
 
     @inline(__always)
-    private static func find(_ parent: inout [UInt32], _ label: UInt32) -> UInt32 {
-        var root = label
-        while parent[Int(root)] != root { root = parent[Int(root)] }
-        var l = label
-        while parent[Int(l)] != root {
-            let up = parent[Int(l)]
-            parent[Int(l)] = root
-            l = up
-        }
-        return root
-    }
+    private static func find(_ parent: inout [UInt32], _ label: UInt32) -> UInt32 { unionFindRoot(&parent, label) }
 
     @inline(__always)
     private static func union(_ parent: inout [UInt32], _ a: UInt32, _ b: UInt32) {
@@ -309,17 +299,7 @@ public struct StripMerger {
 
     public init(width: Int) { self.width = width }
 
-    private mutating func find(_ index: UInt32) -> UInt32 {
-        var root = index
-        while parent[Int(root)] != root { root = parent[Int(root)] }
-        var i = index
-        while parent[Int(i)] != root {
-            let up = parent[Int(i)]
-            parent[Int(i)] = root
-            i = up
-        }
-        return root
-    }
+    private mutating func find(_ index: UInt32) -> UInt32 { unionFindRoot(&parent, index) }
 
     private mutating func union(_ a: UInt32, _ b: UInt32) {
         var ra = find(a), rb = find(b)
@@ -387,4 +367,19 @@ public struct StripConnectivity: Sendable {
     public func maxDepth(level: Double) -> Double {
         lowestFlooded.isFinite ? max(0, level - lowestFlooded) : 0
     }
+}
+
+/// The root of `label` in a union-find forest (`parent[root] == root`), compressing the path on the way: the
+/// strip labeller's and the merger's find.
+@inline(__always)
+private func unionFindRoot(_ parent: inout [UInt32], _ label: UInt32) -> UInt32 {
+    var root = label
+    while parent[Int(root)] != root { root = parent[Int(root)] }
+    var l = label
+    while parent[Int(l)] != root {
+        let up = parent[Int(l)]
+        parent[Int(l)] = root
+        l = up
+    }
+    return root
 }
