@@ -45,14 +45,23 @@ public enum CoverageFraction {
         }
 
         scratch.finishTop()
-        for c in 0..<w {
-            var b = scratch.top[c]
-            for r in 0..<h {
-                let i = r * w + c
-                b += scratch.l[i]
-                let area = b - scratch.t[i]
-                // Rounding leaves ~1e-15 outside [0, 1]; overlapping parts of an invalid multipolygon more.
-                fractions[i] = area < 1e-12 ? 0 : (area > 1 ? 1 : area)
+        // Row by row, each column's running sum in `top`: the same additions in the same order as down each
+        // column, but over the arrays in memory order (a wide window's columns are far apart).
+        scratch.top.withUnsafeMutableBufferPointer { running in
+            scratch.l.withUnsafeBufferPointer { l in
+                scratch.t.withUnsafeBufferPointer { t in
+                    fractions.withUnsafeMutableBufferPointer { fractions in
+                        for r in 0..<h {
+                            let row = r * w
+                            for c in 0..<w {
+                                running[c] += l[row + c]
+                                let area = running[c] - t[row + c]
+                                // Rounding leaves ~1e-15 outside [0, 1]; overlapping parts of an invalid multipolygon more.
+                                fractions[row + c] = area < 1e-12 ? 0 : (area > 1 ? 1 : area)
+                            }
+                        }
+                    }
+                }
             }
         }
     }
