@@ -343,10 +343,11 @@ public final class GDALHazardReader: HazardRasterReader {
         }
     }
 
-    /// The common case, a Float32 hazard without mask, scale or offset, read as Float32 (no conversion to Double
-    /// and no second pass): nodata compared in Float32 as ``RasterCellReader`` compares it, each value classed
-    /// as the Double it converts to exactly, so the same codes. False (nothing decided) for other rasters, and
-    /// for a window holding an infinity, which the general read refuses with its message.
+    /// The common case, a Float32 hazard without mask, scale or offset, read as Float32 (no conversion to Double):
+    /// nodata compared in Float32 as ``RasterCellReader`` compares it, each value classed against the thresholds
+    /// rounded up to Float32 (``float32AtOrAbove(_:)``), which gives the codes of its Double value. False
+    /// (nothing decided) for other rasters, and for a window holding an infinity, which the general read
+    /// refuses with its message.
     private func decodeFloat32Codes(_ window: GridWindow, classes: HazardClasses, into codes: inout [UInt8]) throws -> Bool {
         let decoding = reader.decoding
         guard decoding.dataType == .float32, decoding.mask == nil, decoding.scale == 1, decoding.offset == 0 else { return false }
@@ -362,18 +363,38 @@ public final class GDALHazardReader: HazardRasterReader {
         if floats.count < n { floats = [Float](repeating: 0, count: n) }
         try floats.withUnsafeMutableBufferPointer { try reader.band.read(window, into: $0) }
         let unknown = classes.unknownCode
-        let finite = floats.withUnsafeBufferPointer { values in
+        // The code of a value is the number of thresholds at or below it (HazardClasses.code(for:)); a pass
+        // per threshold over the window counts them without a branch, and the compiler vectorises it.
+        let thresholds = classes.thresholds.map(Self.float32AtOrAbove)
+        let infinite = floats.withUnsafeBufferPointer { values in
             codes.withUnsafeMutableBufferPointer { codes in
+                for i in 0..<n { codes[i] = 0 }
+                for t in thresholds {
+                    for i in 0..<n { codes[i] &+= values[i] >= t ? 1 : 0 }
+                }
+                // Nodata, NaN and infinity as bytes combined by bit operations: a `||` or a conditional store
+                // is a branch, which keeps this loop from being vectorised.
+                var infinite: UInt8 = 0
                 for i in 0..<n {
                     let v = values[i]
-                    if v == noData { codes[i] = unknown; continue }
-                    if v.isInfinite { return false }
-                    codes[i] = classes.code(for: Double(v))
+                    let isNoData: UInt8 = (v == noData ? 1 : 0) | (v != v ? 1 : 0)
+                    let mask = 0 &- isNoData
+                    codes[i] = (codes[i] & ~mask) | (unknown & mask)
+                    infinite |= (v.bitPattern & 0x7fff_ffff == 0x7f80_0000 ? 1 : 0) & ~mask
                 }
-                return true
+                return infinite != 0
             }
         }
-        return finite
+        // An infinite value that is not nodata is refused by the general path, with the file named.
+        return !infinite
+    }
+
+    /// The smallest Float32 at or above `threshold`: for every finite Float32 v, `v >= float32AtOrAbove(t)`
+    /// exactly when `Double(v) >= t`, so Float32 cells are classed as their Double values would be.
+    static func float32AtOrAbove(_ threshold: Double) -> Float {
+        var f = Float(threshold)
+        if Double(f) < threshold { f = f.nextUp }
+        return f
     }
 
     public func finished(_ chunk: GridWindow) { blocks?.finished(chunk) }

@@ -1,5 +1,5 @@
 import Dispatch
-import ExposureAdapters
+@testable import ExposureAdapters
 import ExposureCore
 import Foundation
 import GDALSwift
@@ -21,7 +21,8 @@ import Testing
     }
 
     static func makeCase(hazardCell: Double, hazardSize: (Int, Int), block: Int, seed: UInt64, hazardEPSG: Int = 32618,
-                         type: RasterDataType = .float32, infinityAt: (column: Int, row: Int)? = nil) throws -> Case {
+                         type: RasterDataType = .float32, infinityAt: (column: Int, row: Int)? = nil,
+                         thresholds: [Double] = [0.5, 1.5], nearThresholds: Bool = false) throws -> Case {
         let dir = try TemporaryDirectory()
         let crs = try SpatialReference(epsg: 32618)
         let populationPath = dir.path("pop.tif")
@@ -39,11 +40,13 @@ import Testing
         try hazard.setSpatialReference(try SpatialReference(epsg: hazardEPSG))
         try hazard.band(1).setNoData(.real(-9999))
         var random = SeededGenerator(seed: seed)
+        // Near the thresholds: each threshold's nearest Float32 values below, at and above it.
+        let near = thresholds.flatMap { t -> [Float] in let f = Float(t); return [f.nextDown, f, f.nextUp] }
         var depths = (0..<(w * h)).map { _ -> Float in
             switch Int.random(in: 0..<20, using: &random) {
             case 0: -9999
             case 1: .nan
-            default: Float.random(in: 0..<3, using: &random)
+            default: nearThresholds ? near.randomElement(using: &random)! : Float.random(in: 0..<3, using: &random)
             }
         }
         if let cell = infinityAt { depths[cell.row * w + cell.column] = .infinity }
@@ -54,7 +57,7 @@ import Testing
         }
         try hazard.close()
         let input = try RasterInput(path: populationPath, role: "population")
-        let plan = try HazardPlan(hazard: try RasterInput(path: hazardPath, role: "hazard"), classes: try HazardClasses(thresholds: [0.5, 1.5]),
+        let plan = try HazardPlan(hazard: try RasterInput(path: hazardPath, role: "hazard"), classes: try HazardClasses(thresholds: thresholds),
                                   population: input.grid, populationCRS: crs, populationWKT: input.crsWKT)
         // Chunks of 16 x 16 population cells, in a shuffled order.
         var chunks: [GridWindow] = []
@@ -134,6 +137,28 @@ import Testing
         #expect(single.chunks == double.chunks)
         Self.expectSame(try Self.sampleAll(single, blocks: nil, threads: 1), try Self.sampleAll(double, blocks: nil, threads: 1),
                         chunks: single.chunks)
+    }
+
+    /// Thresholds a Float32 cannot hold (0.1, 0.7) and values one step either side of them: the Float32 path
+    /// compares against the thresholds rounded up to Float32, which must class each value as its Double does.
+    @Test func float32ValuesNextToThresholdsGetTheCodesOfTheirDoubles() throws {
+        let thresholds = [0.1, 0.7, 1.5]
+        let single = try Self.makeCase(hazardCell: 150, hazardSize: (93, 80), block: 16, seed: 12, thresholds: thresholds,
+                                       nearThresholds: true)
+        let double = try Self.makeCase(hazardCell: 150, hazardSize: (93, 80), block: 16, seed: 12, type: .float64,
+                                       thresholds: thresholds, nearThresholds: true)
+        let singleCodes = try Self.sampleAll(single, blocks: nil, threads: 1)
+        Self.expectSame(singleCodes, try Self.sampleAll(double, blocks: nil, threads: 1), chunks: single.chunks)
+        // Every class occurs, so the test would see a value put on the wrong side of a threshold.
+        let seen = Set(singleCodes.flatMap { $0.codes })
+        #expect(seen.isSuperset(of: [0, 1, 2, 3, 4]))
+        for t in thresholds {
+            let f = Float(t)
+            for v in [f.nextDown, f, f.nextUp] {
+                #expect((v >= GDALHazardReader.float32AtOrAbove(t)) == (Double(v) >= t), "\(v) against \(t)")
+            }
+        }
+        #expect(GDALHazardReader.float32AtOrAbove(1e39) == .infinity)
     }
 
     /// An infinite hazard value stops a run only where a read needs it: in a block shared with the regions' cells
