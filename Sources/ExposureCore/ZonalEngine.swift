@@ -358,7 +358,10 @@ public struct ZonalEngine: Sendable {
             // A finer hazard keeps, for the cells regions' boundaries cross, the class of each part of the cell;
             // to bound that memory the chunk is sampled and summed in tiles (the population is read once).
             let fine = inputs.hazards.filter(\.keepsSubCells)
-            let tileCells = fine.isEmpty ? Int.max : max(1, fine.map(\.maxCellsPerKeptSample).min()! / fine.count)
+            // Many hazards sampled into the interleaved layout: tiles of about 512 KB of codes, which stay in
+            // the core's cache between sampling and summing.
+            let tileCells = !fine.isEmpty ? max(1, fine.map(\.maxCellsPerKeptSample).min()! / fine.count)
+                : engine.hazardCount > 0 ? max(1 << 12, (1 << 19) / engine.hazardCount) : Int.max
             scratch.recordsPieces = !fine.isEmpty
             var sums = ChunkSums(layers: layers.count)
             for tile in ZonalEngine.tiles(of: chunk, maxCells: tileCells) {
@@ -564,6 +567,8 @@ public struct ZonalEngine: Sendable {
             var regionPopulation = 0.0
             var touched = false
             var valid = 0, negative = 0
+            // The run of cells with the same codes: its first cell's codes (an index in `codes`), its weight.
+            var run = -1, runWeight = 0.0
             fractions.withUnsafeBufferPointer { fractions in
                 population.withUnsafeBufferPointer { population in
                     counted.withUnsafeMutableBufferPointer { counted in
@@ -587,10 +592,19 @@ public struct ZonalEngine: Sendable {
                                         touched = true
                                         let weight = f * people
                                         regionPopulation += weight
+                                        // Neighbouring cells mostly share every hazard's class: their weights are
+                                        // added up first and given to the classes once, when the classes change.
                                         let first = (tileRow + c) * hazardCount
-                                        for h in 0..<hazardCount { sums[h * stride + Int(codes[first + h])] += weight }
+                                        if run >= 0 && sameCodes(codes.baseAddress! + first, codes.baseAddress! + run, hazardCount) {
+                                            runWeight += weight
+                                        } else {
+                                            if run >= 0 { for h in 0..<hazardCount { sums[h * stride + Int(codes[run + h])] += runWeight } }
+                                            run = first
+                                            runWeight = weight
+                                        }
                                     }
                                 }
+                                if run >= 0 { for h in 0..<hazardCount { sums[h * stride + Int(codes[run + h])] += runWeight } }
                             }
                         }
                     }
@@ -599,6 +613,23 @@ public struct ZonalEngine: Sendable {
             validCells += valid
             negativeCells += negative
             return (regionPopulation, touched)
+        }
+
+        /// Whether the `count` codes at `a` and at `b` are the same (eight at a time).
+        @inline(__always)
+        private static func sameCodes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+            var k = 0
+            while k + 8 <= count {
+                if UnsafeRawPointer(a + k).loadUnaligned(as: UInt64.self) != UnsafeRawPointer(b + k).loadUnaligned(as: UInt64.self) {
+                    return false
+                }
+                k += 8
+            }
+            while k < count {
+                if a[k] != b[k] { return false }
+                k += 1
+            }
+            return true
         }
 
         /// Flat sums (code 0 not exposed, 1...classCount, unknown) into per-hazard totals.
