@@ -49,11 +49,31 @@ public enum ResultWriter {
 
     /// The table as CSV text (RFC 4180): the header, then a line per row.
     public static func csvText(_ table: ResultTable) -> String {
-        var text = table.columnNames.map { csvField(.string($0), column: .regionID) }.joined(separator: ",") + "\n"
+        var text: [UInt8] = []
+        text.reserveCapacity((table.rows.count + 1) * table.columns.count * 12)
+        text += table.columnNames.map { csvField(.string($0), column: .regionID) }.joined(separator: ",").utf8
+        text.append(UInt8(ascii: "\n"))
+        var number = [CChar](repeating: 0, count: 64)
         for row in table.rows {
-            text += row.enumerated().map { index, value in csvField(value, column: table.columns[index]) }.joined(separator: ",") + "\n"
+            for (index, value) in row.enumerated() {
+                if index > 0 { text.append(UInt8(ascii: ",")) }
+                // Numbers, most of the table, through C's printf into one buffer: String(format:) costs
+                // several times more per field (a table of a country's municipalities has a hundred thousand).
+                if case .real(let v) = value, !v.isNaN {
+                    let decimals = Int32(table.columns[index].csvDecimals)
+                    let length = number.withUnsafeMutableBufferPointer { buffer in
+                        withVaList([decimals, v]) { Int(vsnprintf(buffer.baseAddress, buffer.count, "%.*f", $0)) }
+                    }
+                    if length < number.count {
+                        number.withUnsafeBytes { text += $0.prefix(length) }
+                        continue
+                    }
+                }
+                text += csvField(value, column: table.columns[index]).utf8
+            }
+            text.append(UInt8(ascii: "\n"))
         }
-        return text
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// Writes `table` as CSV with its `.csvt`; `text`, its ``csvText(_:)`` when already made (on another thread).
@@ -90,31 +110,18 @@ public enum ResultWriter {
     /// GeoJSON (RFC 7946: WGS84, right-hand winding, 7 decimals), GeoPackage (in the regions' CRS) or
     /// FlatGeobuf, one feature per region with its geometry and the table's columns as properties; with
     /// `style`, QGIS's default style (a sidecar `.qml`, or the GeoPackage's `layer_styles`); with `manifest`,
-    /// the manifest embedded in a GeoPackage's `gpkg_metadata`.
+    /// the manifest embedded in a GeoPackage's `gpkg_metadata`. GeoJSON of many regions is written in parts
+    /// on up to `threads` threads (``GeoJSONParts``).
     public static func writeVector(_ table: ResultTable, regions: RegionSet, to path: String, style: LayerStyle? = nil,
-                                   manifest: String? = nil, outputs: OutputSet) throws {
+                                   manifest: String? = nil, threads: Int = 1, outputs: OutputSet) throws {
         let driver = try checkVectorFormat(path, role: "--output")
-        let layerName = "exposure"
         try outputs.write(path) { temporary in
+            let parts = driver.name == "GeoJSON" ? GeoJSONParts.count(rows: table.rows.count, threads: threads) : 1
+            // Another GDAL may write in a form the parts cannot be joined in: then on one thread.
+            if parts > 1, try GeoJSONParts.write(table, regions: regions, to: temporary, parts: parts) { return }
             let dataset = try driver.createVector(path: temporary)
-            var options: [String] = []
-            if driver.name == "GeoJSON" {
-                options = ["RFC7946=YES", "WRITE_NAME=NO", "DESCRIPTION=exposure per region; inputs and parameters in the manifest beside this file"]
-            }
-            let layer = try dataset.createLayer(name: layerName, spatialReference: regions.spatialReference,
-                                                geometryType: .multiPolygon, options: options)
-            for column in table.columns {
-                try layer.createField(FieldDefinition(name: column.name, type: column.isText ? .string : .real,
-                                                      alternativeName: driver.name == "GPKG" ? column.title : ""))
-            }
-            // GeoPackage writes in one transaction (much faster); a failed commit is a failed output.
-            let inTransaction = dataset.beginTransaction()
-            for (i, row) in table.rows.enumerated() {
-                var geometry = regions.geometries[i]
-                if let g = geometry { geometry = try g.asMultiPolygon() }
-                try layer.addFeature(values: row, geometry: geometry)
-            }
-            if inTransaction { try dataset.commitTransaction() }
+            try writeLayer(table, rows: table.rows.indices, geometries: { try regions.geometries[$0]?.asMultiPolygon() },
+                           spatialReference: regions.spatialReference, into: dataset)
             if driver.name == "GPKG" {
                 try GeoPackageExtras.describeColumns(table.columns, table: layerName, in: dataset)
                 if let style { try GeoPackageExtras.addDefaultStyle(style.qml(), name: "exposure default", table: layerName, in: dataset) }
@@ -126,6 +133,30 @@ public enum ResultWriter {
             let qml = style.qml()
             try outputs.write(stylePath(for: path)) { try Data(qml.utf8).write(to: URL(fileURLWithPath: $0)) }
         }
+    }
+
+    /// The name of the layer in every vector output.
+    static let layerName = "exposure"
+
+    /// Writes the layer of `rows` of `table` into `dataset`, feature `i` with geometry `geometries(i)` (made a
+    /// multipolygon) in `spatialReference`.
+    static func writeLayer(_ table: ResultTable, rows: Range<Int>, geometries: (Int) throws -> Geometry?,
+                           spatialReference: SpatialReference, into dataset: Dataset) throws {
+        let driverName = dataset.driverName
+        var options: [String] = []
+        if driverName == "GeoJSON" {
+            options = ["RFC7946=YES", "WRITE_NAME=NO", "DESCRIPTION=exposure per region; inputs and parameters in the manifest beside this file"]
+        }
+        let layer = try dataset.createLayer(name: layerName, spatialReference: spatialReference,
+                                            geometryType: .multiPolygon, options: options)
+        for column in table.columns {
+            try layer.createField(FieldDefinition(name: column.name, type: column.isText ? .string : .real,
+                                                  alternativeName: driverName == "GPKG" ? column.title : ""))
+        }
+        // GeoPackage writes in one transaction (much faster); a failed commit is a failed output.
+        let inTransaction = dataset.beginTransaction()
+        for i in rows { try layer.addFeature(values: table.rows[i], geometry: try geometries(i)) }
+        if inTransaction { try dataset.commitTransaction() }
     }
 
     /// The vector driver for an output path: GeoJSON, GeoPackage or FlatGeobuf, from the extension.

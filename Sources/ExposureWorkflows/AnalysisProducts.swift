@@ -117,7 +117,8 @@ extension ResultWriter {
         let manifest = try Manifest(result, outputs: all, commandLine: commandLine, style: style)
         let manifestText = try json(manifest, outputs: outputs, path: all.first { $0.hasSuffix(".manifest.json") } ?? "manifest")
         if let vector {
-            try writeVector(table, regions: result.regions, to: vector, style: style, manifest: manifestText, outputs: outputs)
+            try writeVector(table, regions: result.regions, to: vector, style: style, manifest: manifestText,
+                            threads: result.options.threads, outputs: outputs)
         }
         if let csv { try writeCSV(table, to: csv, outputs: outputs) }
         for path in all where path.hasSuffix(".manifest.json") {

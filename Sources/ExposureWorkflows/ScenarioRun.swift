@@ -188,7 +188,8 @@ public enum ScenarioRun {
             result = try run.pass(population: population, sets: sets, layers: layers, groups: groupPlan, threads: threads, progress: progress)
         }
         let results = try run.figures(result, sets: sets, layers: layers, groups: groupPlan)
-        let (written, incomplete) = try run.write(results, layers: layers, needs: groupPlan.needs, unknownThreshold: unknownThreshold)
+        let (written, incomplete) = try run.write(results, layers: layers, needs: groupPlan.needs, unknownThreshold: unknownThreshold,
+                                                     threads: threads)
         let totals = totalsOfFirstSet(results, file: file)
         try run.writeManifest(population: population, census: census, sets: results, layers: layers, groups: groupPlan, totals: totals,
                               written: written, incomplete: incomplete, unknownThreshold: unknownThreshold, commandLine: commandLine,
@@ -416,7 +417,7 @@ public enum ScenarioRun {
         /// The tables of every region set; returns the files written (generated rasters included) and, per
         /// set, the regions with incomplete hazard data.
         mutating func write(_ results: [RegionSetResult], layers: [HazardLayer], needs: NeedsProfile?,
-                            unknownThreshold: Double) throws -> ([String], [(set: String, regions: [String])]) {
+                            unknownThreshold: Double, threads: Int) throws -> ([String], [(set: String, regions: [String])]) {
             let writeStart = Date()
             var written: [String] = []
             var incomplete: [(set: String, regions: [String])] = []
@@ -439,7 +440,7 @@ public enum ScenarioRun {
                 let regions = try regionsTable(set, file: file, needs: needs)
                 // The default style shows the first scenario's AAD per 100k, hatched where any hazard raster is incomplete.
                 let style = LayerStyle(table: regions, headline: "\(file.scenarios[0].identifier)_aad_per_100k", unknownThreshold: unknownThreshold)
-                try ResultWriter.writeVector(regions, regions: set.regions, to: paths[2], style: style, outputs: outputs)
+                try ResultWriter.writeVector(regions, regions: set.regions, to: paths[2], style: style, threads: threads, outputs: outputs)
                 made.wait()
                 let (byReturnPeriodText, annualText) = texts.withLock { $0! }
                 try ResultWriter.writeCSV(byReturnPeriod, to: paths[0], outputs: outputs, text: byReturnPeriodText)

@@ -253,6 +253,23 @@ public final class Geometry {
         }
     }
 
+    /// The geometry as WKB (little-endian): plain bytes, from which another thread can build its own copy.
+    public func wkb() throws -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: Int(OGR_G_WkbSize(handle)))
+        try GDALCall.ogr(nil, "export WKB") { OGR_G_ExportToWkb(handle, wkbNDR, &bytes) }
+        return bytes
+    }
+
+    /// Parses WKB (as ``wkb()`` gives it).
+    public convenience init(wkb: [UInt8]) throws {
+        var geometry: OGRGeometryH?
+        try GDALCall.ogr(nil, "parse WKB") {
+            wkb.withUnsafeBytes { OGR_G_CreateFromWkb($0.baseAddress, nil, &geometry, Int32(wkb.count)) }
+        }
+        guard let geometry else { throw GDALError(path: nil, message: "empty WKB") }
+        self.init(owning: geometry)
+    }
+
     public func wkt() throws -> String {
         var text: UnsafeMutablePointer<CChar>?
         try GDALCall.ogr(nil, "export WKT") { OGR_G_ExportToWkt(handle, &text) }
