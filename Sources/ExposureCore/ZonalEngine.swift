@@ -443,6 +443,10 @@ public struct ZonalEngine: Sendable {
                         codes: interleaved, hazardCount: engine.hazardCount, stride: stride, sums: &flatSums,
                         validCells: &validCells, negativeCells: &negativeCells)
                     ChunkWorker.copy(flatSums, into: &totals, classCount: classCount)
+                } else if engine.hazardCount == 0 {
+                    (regionPopulation, touched) = ChunkWorker.accumulatePopulation(
+                        window: window, chunk: chunk, fractions: fractions, population: layers[0], counted: &counted,
+                        validCells: &validCells, negativeCells: &negativeCells)
                 } else {
                     // The per-cell loop is a function of its own that touches only its arguments, so the optimiser keeps
                     // it as tight as before the boundary work below existed (checked with callgrind: a call on the
@@ -605,6 +609,47 @@ public struct ZonalEngine: Sendable {
                                     }
                                 }
                                 if run >= 0 { for h in 0..<hazardCount { sums[h * stride + Int(codes[run + h])] += runWeight } }
+                            }
+                        }
+                    }
+                }
+            }
+            validCells += valid
+            negativeCells += negative
+            return (regionPopulation, touched)
+        }
+
+        /// ``accumulate`` without hazards (the population alone): the same sums over the window's rows through
+        /// pointers, without the bounds and overflow checks of the general loop.
+        private static func accumulatePopulation(
+            window: GridWindow, chunk: GridWindow, fractions: [Double], population: [Double], counted: inout [Bool],
+            validCells: inout Int, negativeCells: inout Int
+        ) -> (population: Double, touched: Bool) {
+            var regionPopulation = 0.0
+            var touched = false
+            var valid = 0, negative = 0
+            fractions.withUnsafeBufferPointer { fractions in
+                population.withUnsafeBufferPointer { population in
+                    counted.withUnsafeMutableBufferPointer { counted in
+                        for r in 0..<window.height {
+                            let chunkRow = (window.row - chunk.row + r) * chunk.width + (window.column - chunk.column)
+                            let share = fractions.baseAddress! + r * window.width
+                            let people = population.baseAddress! + chunkRow
+                            let seen = counted.baseAddress! + chunkRow
+                            for c in 0..<window.width {
+                                let f = share[c]
+                                if f == 0 { continue }
+                                let p = people[c]
+                                if p.isNaN { continue }
+                                if !seen[c] {
+                                    seen[c] = true
+                                    valid &+= 1
+                                    negative &+= p < 0 ? 1 : 0
+                                }
+                                if p > 0 {
+                                    touched = true
+                                    regionPopulation += f * p
+                                }
                             }
                         }
                     }
