@@ -98,6 +98,122 @@ public struct HazardSampler {
         }
     }
 
+    /// Every sampler of `samplers` into the interleaved layout, lane h from `samplers[h]`: the codes
+    /// ``sampleInterleaved(_:into:stride:lane:)`` gives lane by lane. Centre-sampled hazards on the grid of the
+    /// first of them, in the population's CRS (a scenario's return periods), share the work: the points'
+    /// positions once, each one's window of codes read, then side by side in one array, from which each cell
+    /// takes its codes for all of them at once, and a row of cells on the hazard row of the row before is a
+    /// copy of it. The others are sampled lane by lane.
+    static func sampleInterleaved(_ samplers: inout [HazardSampler], tile: GridWindow,
+                                  into pointCodes: UnsafeMutableBufferPointer<UInt8>) throws {
+        let stride = samplers.count
+        let shared = samplers.indices.filter { h in
+            samplers[h].mode == .centre && !samplers[h].reader.needsTransform && samplers[h].reader.grid == samplers[0].reader.grid
+                && samplers[h].maxHazardCellsPerRead == samplers[0].maxHazardCellsPerRead
+                && samplers[h].hazardCellsPerPopulationCell == samplers[0].hazardCellsPerPopulationCell
+        }
+        let grouped = shared.first == 0 && shared.count > 1
+        if grouped {
+            let first = samplers[0]
+            let bandRows = max(1, min(tile.height, Int(Double(first.maxHazardCellsPerRead)
+                                                      / max(1, Double(tile.width) * max(1, first.hazardCellsPerPopulationCell)))))
+            var row = tile.row
+            while row < tile.endRow {
+                let band = GridWindow(column: tile.column, row: row, width: tile.width, height: min(bandRows, tile.endRow - row))
+                let offset = (row - tile.row) * tile.width * stride
+                try sampleShared(&samplers, lanes: shared, band: band,
+                                 into: UnsafeMutableBufferPointer(rebasing: pointCodes[offset...]))
+                row = band.endRow
+            }
+        }
+        let done = Set(grouped ? shared : [])
+        for h in samplers.indices where !done.contains(h) {
+            try samplers[h].sampleInterleaved(tile, into: pointCodes, stride: stride, lane: h)
+        }
+    }
+
+    /// ``sampleInterleaved(_:tile:into:)`` for `lanes`, centre-sampled on one grid in the population's CRS, over
+    /// `band`; every lane of every cell is written (the lanes not in `lanes` are written again by their samplers).
+    private static func sampleShared(_ samplers: inout [HazardSampler], lanes: [Int], band: GridWindow,
+                                     into pointCodes: UnsafeMutableBufferPointer<UInt8>) throws {
+        let stride = samplers.count
+        let populationGrid = samplers[lanes[0]].populationGrid, hazard = samplers[lanes[0]].reader.grid
+        let vw = band.width, vh = band.height
+        var columns = [Int](repeating: -1, count: vw), rows = [Int](repeating: -1, count: vh)
+        for i in 0..<vw {
+            let x = populationGrid.transform.originX + (Double(band.column + i) + 0.5) * populationGrid.transform.cellWidth
+            let c = (x - hazard.transform.originX) / hazard.transform.cellWidth
+            if c >= 0 && c < Double(hazard.width) { columns[i] = Int(c) }
+        }
+        for j in 0..<vh {
+            let y = populationGrid.transform.originY - (Double(band.row + j) + 0.5) * populationGrid.transform.cellHeight
+            let r = (hazard.transform.originY - y) / hazard.transform.cellHeight
+            if r >= 0 && r < Double(hazard.height) { rows[j] = Int(r) }
+        }
+        // Each cell's codes outside the hazard: every lane's unknown code.
+        let unknown = samplers.map(\.classes.unknownCode)
+        let inColumns = columns.filter { $0 >= 0 }, inRows = rows.filter { $0 >= 0 }
+        guard let minC = inColumns.min(), let maxC = inColumns.max(), let minR = inRows.min(), let maxR = inRows.max() else {
+            for k in 0..<(vw * vh) { for h in 0..<stride { pointCodes[k * stride + h] = unknown[h] } }
+            return
+        }
+        let window = GridWindow(column: minC, row: minR, width: maxC - minC + 1, height: maxR - minR + 1)
+        // The lanes' codes of the window one after the other, then side by side: `side[cell * stride + h]`,
+        // filled cell by cell (16 bytes written together rather than a byte every 16 for each lane).
+        let cells = window.cellCount
+        var planar = [UInt8](repeating: 0, count: cells * lanes.count)
+        for (l, h) in lanes.enumerated() {
+            try samplers[h].reader.readCodes(window, classes: samplers[h].classes, into: &samplers[h].codes)
+            samplers[h].codes.withUnsafeBufferPointer { codes in
+                planar.withUnsafeMutableBufferPointer { ($0.baseAddress! + l * cells).update(from: codes.baseAddress!, count: cells) }
+            }
+        }
+        var side = [UInt8](repeating: 0, count: cells * stride)
+        planar.withUnsafeBufferPointer { planar in
+            side.withUnsafeMutableBufferPointer { side in
+                lanes.withUnsafeBufferPointer { lanes in
+                    let from = planar.baseAddress!, to = side.baseAddress!
+                    for k in 0..<cells {
+                        let cell = to + k &* stride
+                        for l in 0..<lanes.count { cell[lanes[l]] = from[l &* cells &+ k] }
+                    }
+                }
+            }
+        }
+        side.withUnsafeBufferPointer { side in
+            unknown.withUnsafeBufferPointer { unknown in
+                var previousRow = -2
+                for j in 0..<vh {
+                    let out = pointCodes.baseAddress! + j * vw * stride
+                    if rows[j] >= 0 && rows[j] == previousRow {
+                        out.update(from: out - vw * stride, count: vw * stride)
+                        continue
+                    }
+                    previousRow = rows[j]
+                    for i in 0..<vw {
+                        let source = rows[j] < 0 || columns[i] < 0 ? unknown.baseAddress!
+                            : side.baseAddress! + ((rows[j] - window.row) * window.width + columns[i] - window.column) * stride
+                        copyCodes(from: source, to: out + i * stride, count: stride)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Copies `count` codes, eight at a time.
+    @inline(__always)
+    private static func copyCodes(from source: UnsafePointer<UInt8>, to target: UnsafeMutablePointer<UInt8>, count: Int) {
+        var k = 0
+        while k + 8 <= count {
+            UnsafeMutableRawPointer(target + k).storeBytes(of: UnsafeRawPointer(source + k).loadUnaligned(as: UInt64.self), as: UInt64.self)
+            k += 8
+        }
+        while k < count {
+            target[k] = source[k]
+            k += 1
+        }
+    }
+
     /// The engine is done with population chunk `chunk` (see ``HazardRasterReader/finished(_:)``).
     public func finished(_ chunk: GridWindow) { reader.finished(chunk) }
 

@@ -118,6 +118,8 @@ public struct ZonalEngine: Sendable {
     /// How many population group readers each worker brings.
     public let groupCount: Int
     public let chunks: [GridWindow]
+    /// The cells of a tile when every hazard gives one code per cell (tests make it small, so that chunks split).
+    var interleavedTileCells: Int?
 
     /// - Parameters:
     ///   - hazardCount: how many hazard samplers each worker brings (0 for population only; 1 when
@@ -361,7 +363,7 @@ public struct ZonalEngine: Sendable {
             // Many hazards sampled into the interleaved layout: tiles of about 512 KB of codes, which stay in
             // the core's cache between sampling and summing.
             let tileCells = !fine.isEmpty ? max(1, fine.map(\.maxCellsPerKeptSample).min()! / fine.count)
-                : engine.hazardCount > 0 ? max(1 << 12, (1 << 19) / engine.hazardCount) : Int.max
+                : engine.hazardCount > 0 ? engine.interleavedTileCells ?? max(1 << 12, (1 << 19) / engine.hazardCount) : Int.max
             scratch.recordsPieces = !fine.isEmpty
             var sums = ChunkSums(layers: layers.count)
             for tile in ZonalEngine.tiles(of: chunk, maxCells: tileCells) {
@@ -370,7 +372,7 @@ public struct ZonalEngine: Sendable {
                     let count = engine.hazardCount, n = tile.cellCount
                     if interleaved.count < n * count { interleaved = [UInt8](repeating: 0, count: n * count) }
                     try interleaved.withUnsafeMutableBufferPointer { codes in
-                        for h in 0..<count { try inputs.hazards[h].sampleInterleaved(tile, into: codes, stride: count, lane: h) }
+                        try HazardSampler.sampleInterleaved(&inputs.hazards, tile: tile, into: codes)
                     }
                     isInterleaved = true
                 } else {
@@ -504,8 +506,9 @@ public struct ZonalEngine: Sendable {
             }
         }
 
-        /// A group's sums over the covered cells of a region window, exactly as ``accumulate`` adds the
-        /// population's (same cells, same order, same products): per hazard, `sums[h * (classCount + 2) + code]`
+        /// A group's sums over the covered cells of a region window, as ``accumulate`` adds the population's
+        /// (same cells, same order, same products; ``accumulateCodes`` groups runs of cells, so the population's
+        /// sums may differ in the last digits): per hazard, `sums[h * (classCount + 2) + code]`
         /// with code 0 not exposed, 1...classCount the classes and classCount + 1 unknown. Cells a finer hazard
         /// splits on the boundary are left to ``BoundarySplitter``. Returns the group's people and whether any
         /// cell held some.
@@ -560,8 +563,9 @@ public struct ZonalEngine: Sendable {
             return (population, touched)
         }
 
-        /// ``accumulate`` when every hazard gives one code per cell: the same cells in the same order and the same
-        /// sums (so the same results), from the interleaved codes into flat sums (`sums[h * stride + code]`).
+        /// ``accumulate`` when every hazard gives one code per cell: the same cells in the same order, from the
+        /// interleaved codes into flat sums (`sums[h * stride + code]`); the weights of a run of cells with the same
+        /// codes are added first, so sums differ from ``accumulate``'s in the last digits only.
         private static func accumulateCodes(
             window: GridWindow, tile: GridWindow, chunk: GridWindow, fractions: [Double], population: [Double],
             counted: inout [Bool], codes: [UInt8], hazardCount: Int, stride: Int, sums: inout [Double],
