@@ -8,7 +8,7 @@ import Synchronization
 /// with RFC 7946 (reprojection to WGS 84, right-hand winding, 7 decimals) and a hundred columns per region that
 /// takes most of a second for a country's municipalities. So each part of the rows is written by its own driver
 /// instance into its own file (its own GDAL handles, its geometries rebuilt from WKB), and the parts' feature
-/// arrays are joined: the same bytes as one driver writing every feature (GeoJSONPartsTests checks it).
+/// arrays are joined: the same bytes as one driver writing every feature (ResultWriterTests checks it).
 enum GeoJSONParts {
     /// Parts worth their overhead: one per thread, each of at least `minimumRows` rows.
     static let minimumRows = 100
@@ -26,6 +26,8 @@ enum GeoJSONParts {
         let n = table.rows.count
         let ranges = (0..<parts).map { k in (k * n / parts)..<((k + 1) * n / parts) }
         let partPaths = ranges.indices.map { "\(path).part\($0)" }
+        // A part left by a command killed while writing is replaced, and every part is removed at the end.
+        for part in partPaths { try? FileManager.default.removeItem(atPath: part) }
         defer { for part in partPaths { try? FileManager.default.removeItem(atPath: part) } }
         let failures = Mutex<[Int: any Error]>([:])
         DispatchQueue.concurrentPerform(iterations: parts) { k in
@@ -39,7 +41,11 @@ enum GeoJSONParts {
                 failures.withLock { $0[k] = error }
             }
         }
-        if let failure = failures.withLock({ $0.sorted { $0.key < $1.key }.first?.value }) { throw failure }
+        if let (k, failure) = failures.withLock({ $0.min { $0.key < $1.key } }) {
+            // Named as the output (the part file is an implementation detail), with the rows it held.
+            let message = "\(failure)".replacingOccurrences(of: partPaths[k], with: path)
+            throw ExposureError("\(message) (writing the features of rows \(ranges[k].lowerBound + 1)-\(ranges[k].upperBound))")
+        }
         let texts = try partPaths.map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
         guard let joined = join(texts) else { return false }
         try joined.write(to: URL(fileURLWithPath: path))

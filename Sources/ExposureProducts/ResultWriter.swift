@@ -64,7 +64,7 @@ public enum ResultWriter {
                     let length = number.withUnsafeMutableBufferPointer { buffer in
                         withVaList([decimals, v]) { Int(vsnprintf(buffer.baseAddress, buffer.count, "%.*f", $0)) }
                     }
-                    if length < number.count {
+                    if length >= 0 && length < number.count {
                         number.withUnsafeBytes { text += $0.prefix(length) }
                         continue
                     }

@@ -429,7 +429,7 @@ public enum ScenarioRun {
             for set in results {
                 let paths = layout.tables(ofSet: set.label)
                 let byReturnPeriod = try byReturnPeriodTable(set, file: file), annual = try annualTable(set, file: file, needs: needs)
-                // The CSVs' text is made on another core while GDAL writes the GeoJSON on this one (GDAL handles stay here).
+                // The CSVs' text is made on another thread while GDAL writes the GeoJSON (in parts, one per thread).
                 let texts = Mutex<(String, String)?>(nil)
                 let made = DispatchGroup()
                 DispatchQueue.global().async(group: made) {
