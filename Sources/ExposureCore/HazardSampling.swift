@@ -137,27 +137,14 @@ public struct HazardSampler {
     private static func sampleShared(_ samplers: inout [HazardSampler], lanes: [Int], band: GridWindow,
                                      into pointCodes: UnsafeMutableBufferPointer<UInt8>) throws {
         let stride = samplers.count
-        let populationGrid = samplers[lanes[0]].populationGrid, hazard = samplers[lanes[0]].reader.grid
         let vw = band.width, vh = band.height
-        var columns = [Int](repeating: -1, count: vw), rows = [Int](repeating: -1, count: vh)
-        for i in 0..<vw {
-            let x = populationGrid.transform.originX + (Double(band.column + i) + 0.5) * populationGrid.transform.cellWidth
-            let c = (x - hazard.transform.originX) / hazard.transform.cellWidth
-            if c >= 0 && c < Double(hazard.width) { columns[i] = Int(c) }
-        }
-        for j in 0..<vh {
-            let y = populationGrid.transform.originY - (Double(band.row + j) + 0.5) * populationGrid.transform.cellHeight
-            let r = (hazard.transform.originY - y) / hazard.transform.cellHeight
-            if r >= 0 && r < Double(hazard.height) { rows[j] = Int(r) }
-        }
+        let (columns, rows, found) = samplers[lanes[0]].hazardCells(band, subdivision: 1)
         // Each cell's codes outside the hazard: every lane's unknown code.
         let unknown = samplers.map(\.classes.unknownCode)
-        let inColumns = columns.filter { $0 >= 0 }, inRows = rows.filter { $0 >= 0 }
-        guard let minC = inColumns.min(), let maxC = inColumns.max(), let minR = inRows.min(), let maxR = inRows.max() else {
+        guard let window = found else {
             for k in 0..<(vw * vh) { for h in 0..<stride { pointCodes[k * stride + h] = unknown[h] } }
             return
         }
-        let window = GridWindow(column: minC, row: minR, width: maxC - minC + 1, height: maxR - minR + 1)
         // The lanes' codes of the window one after the other, then side by side: `side[cell * stride + h]`,
         // filled cell by cell (16 bytes written together rather than a byte every 16 for each lane).
         let cells = window.cellCount
@@ -315,43 +302,40 @@ public struct HazardSampler {
         let hazard = reader.grid
         let unknown = classes.unknownCode
         let vw = band.width * n, vh = band.height * n
-        // Fractional hazard positions (column, row) of every point.
-        let positions: (columns: [Double], rows: [Double], separable: Bool)
-        if reader.needsTransform {
-            let (cols, rows) = try transformedPositions(band, subdivision: n)
-            positions = (cols, rows, false)
-        } else {
-            var cols = [Double](repeating: 0, count: vw), rows = [Double](repeating: 0, count: vh)
-            for i in 0..<vw {
-                let x = populationGrid.transform.originX + (Double(band.column) + (Double(i) + 0.5) / Double(n)) * populationGrid.transform.cellWidth
-                cols[i] = (x - hazard.transform.originX) / hazard.transform.cellWidth
+        if !reader.needsTransform {
+            // The same hazard column for every row of points, and the same row for every column.
+            let (columns, rows, found) = hazardCells(band, subdivision: n)
+            guard let window = found else {
+                for k in 0..<(vw * vh) { pointCodes[k * stride + lane] = unknown }
+                return
             }
-            for j in 0..<vh {
-                let y = populationGrid.transform.originY - (Double(band.row) + (Double(j) + 0.5) / Double(n)) * populationGrid.transform.cellHeight
-                rows[j] = (hazard.transform.originY - y) / hazard.transform.cellHeight
+            try reader.readCodes(window, classes: classes, into: &codes)
+            codes.withUnsafeBufferPointer { codes in
+                for j in 0..<vh {
+                    var out = pointCodes.baseAddress! + (j * vw) * stride + lane
+                    guard rows[j] >= 0 else {
+                        for _ in 0..<vw { out.pointee = unknown; out += stride }
+                        continue
+                    }
+                    let row = codes.baseAddress! + (rows[j] - window.row) * window.width
+                    for i in 0..<vw {
+                        let k = columns[i]
+                        out.pointee = k < 0 ? unknown : row[k - window.column]
+                        out += stride
+                    }
+                }
             }
-            positions = (cols, rows, true)
+            return
         }
-        @inline(__always) func column(_ i: Int, _ j: Int) -> Double { positions.separable ? positions.columns[i] : positions.columns[j * vw + i] }
-        @inline(__always) func row(_ i: Int, _ j: Int) -> Double { positions.separable ? positions.rows[j] : positions.rows[j * vw + i] }
-
+        // Fractional hazard positions (column, row) of every point, through PROJ.
+        let (columns, rows) = try transformedPositions(band, subdivision: n)
         // One read of the hazard window that holds every point inside the hazard grid.
         var minC = Int.max, maxC = Int.min, minR = Int.max, maxR = Int.min
-        for j in 0..<vh {
-            for i in 0..<vw {
-                let c = column(i, j), r = row(i, j)
-                guard c >= 0, r >= 0, c < Double(hazard.width), r < Double(hazard.height) else { continue }
-                let ci = Int(c), ri = Int(r)
-                minC = min(minC, ci); maxC = max(maxC, ci); minR = min(minR, ri); maxR = max(maxR, ri)
-                if positions.separable { break }
-            }
-        }
-        if positions.separable, minC != Int.max {
-            // Separable: the column range is the same on every row; recompute it over all columns.
-            minC = Int.max; maxC = Int.min
-            for c in positions.columns where c >= 0 && c < Double(hazard.width) {
-                minC = min(minC, Int(c)); maxC = max(maxC, Int(c))
-            }
+        for k in 0..<(vw * vh) {
+            let c = columns[k], r = rows[k]
+            guard c >= 0, r >= 0, c < Double(hazard.width), r < Double(hazard.height) else { continue }
+            let ci = Int(c), ri = Int(r)
+            minC = min(minC, ci); maxC = max(maxC, ci); minR = min(minR, ri); maxR = max(maxR, ri)
         }
         guard minC != Int.max else {
             for k in 0..<(vw * vh) { pointCodes[k * stride + lane] = unknown }
@@ -359,43 +343,38 @@ public struct HazardSampler {
         }
         let window = GridWindow(column: minC, row: minR, width: maxC - minC + 1, height: maxR - minR + 1)
         try reader.readCodes(window, classes: classes, into: &codes)
-        if positions.separable {
-            // The same hazard column for every row: its index in the window once per column (-1 outside).
-            var columnIndex = [Int](repeating: -1, count: vw)
-            for i in 0..<vw {
-                let c = positions.columns[i]
-                if c >= 0 && c < Double(hazard.width) { columnIndex[i] = Int(c) - window.column }
+        for k in 0..<(vw * vh) {
+            let c = columns[k], r = rows[k]
+            guard c >= 0, r >= 0, c < Double(hazard.width), r < Double(hazard.height) else {
+                pointCodes[k * stride + lane] = unknown
+                continue
             }
-            codes.withUnsafeBufferPointer { codes in
-                columnIndex.withUnsafeBufferPointer { columnIndex in
-                    for j in 0..<vh {
-                        let r = positions.rows[j]
-                        var out = pointCodes.baseAddress! + (j * vw) * stride + lane
-                        guard r >= 0 && r < Double(hazard.height) else {
-                            for _ in 0..<vw { out.pointee = unknown; out += stride }
-                            continue
-                        }
-                        let row = codes.baseAddress! + (Int(r) - window.row) * window.width
-                        for i in 0..<vw {
-                            let k = columnIndex[i]
-                            out.pointee = k < 0 ? unknown : row[k]
-                            out += stride
-                        }
-                    }
-                }
-            }
-            return
+            pointCodes[k * stride + lane] = codes[(Int(r) - window.row) * window.width + Int(c) - window.column]
+        }
+    }
+
+    /// In the population's CRS (no transformation), the hazard cell under each of the n x n points per cell of
+    /// `band`: its column for each column of points and its row for each row (-1 outside the hazard grid), and
+    /// the window of hazard cells holding every point inside (nil when none is).
+    private func hazardCells(_ band: GridWindow, subdivision n: Int) -> (columns: [Int], rows: [Int], window: GridWindow?) {
+        let hazard = reader.grid
+        let vw = band.width * n, vh = band.height * n
+        var columns = [Int](repeating: -1, count: vw), rows = [Int](repeating: -1, count: vh)
+        for i in 0..<vw {
+            let x = populationGrid.transform.originX + (Double(band.column) + (Double(i) + 0.5) / Double(n)) * populationGrid.transform.cellWidth
+            let c = (x - hazard.transform.originX) / hazard.transform.cellWidth
+            if c >= 0 && c < Double(hazard.width) { columns[i] = Int(c) }
         }
         for j in 0..<vh {
-            for i in 0..<vw {
-                let c = column(i, j), r = row(i, j)
-                guard c >= 0, r >= 0, c < Double(hazard.width), r < Double(hazard.height) else {
-                    pointCodes[(j * vw + i) * stride + lane] = unknown
-                    continue
-                }
-                pointCodes[(j * vw + i) * stride + lane] = codes[(Int(r) - window.row) * window.width + Int(c) - window.column]
-            }
+            let y = populationGrid.transform.originY - (Double(band.row) + (Double(j) + 0.5) / Double(n)) * populationGrid.transform.cellHeight
+            let r = (hazard.transform.originY - y) / hazard.transform.cellHeight
+            if r >= 0 && r < Double(hazard.height) { rows[j] = Int(r) }
         }
+        let inColumns = columns.filter { $0 >= 0 }, inRows = rows.filter { $0 >= 0 }
+        guard let minC = inColumns.min(), let maxC = inColumns.max(), let minR = inRows.min(), let maxR = inRows.max() else {
+            return (columns, rows, nil)
+        }
+        return (columns, rows, GridWindow(column: minC, row: minR, width: maxC - minC + 1, height: maxR - minR + 1))
     }
 
     /// Hazard positions of n x n points per cell, through PROJ. Points are transformed exactly on a lattice
