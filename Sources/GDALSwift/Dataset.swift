@@ -16,6 +16,9 @@ public final class Dataset {
     /// Datasets this one may read from for as long as it is open (a VRT made by CreateCopy points at its
     /// source's bands), released only after this one is closed.
     private var sources: [Dataset] = []
+    /// Opened read-only by ``open(_:kinds:update:)``: nothing in this process writes its pixels through it,
+    /// so its bands may read their blocks straight from the file (``RasterBand/decodesBlocksItself``).
+    let isReadOnly: Bool
 
     /// What kind of data `open` should accept.
     public struct Kinds: OptionSet, Sendable {
@@ -26,10 +29,11 @@ public final class Dataset {
         public static let any: Kinds = [.raster, .vector]
     }
 
-    init(handle: GDALDatasetH, path: String, sources: [Dataset] = []) {
+    init(handle: GDALDatasetH, path: String, sources: [Dataset] = [], readOnly: Bool = false) {
         self.handle = handle
         self.path = path
         self.sources = sources
+        isReadOnly = readOnly
     }
 
     /// Opens `path` (any GDAL path: a file, `/vsizip/...`, `/vsicurl/...`, `NETCDF:"f.nc":var`, ...).
@@ -40,7 +44,7 @@ public final class Dataset {
         let handle = try GDALCall.handle(path, "open") {
             GDALOpenEx(path, flags, nil, nil, nil)
         }
-        return Dataset(handle: handle, path: path)
+        return Dataset(handle: handle, path: path, readOnly: !update)
     }
 
     deinit {

@@ -1,0 +1,167 @@
+import Foundation
+@testable import GDALSwift
+import TestSupport
+import Testing
+
+/// Float32 GeoTIFFs with DEFLATE and PREDICTOR=3 are decoded by DeflateFloat32Blocks rather than by GDAL's
+/// driver: the values must be the very bits GDAL reads, on every layout such a file can have, and anything
+/// it cannot decode must go to GDAL as before.
+@Suite struct DirectBlockReadingTests {
+    static let width = 37, height = 53
+
+    /// Every kind of Float32: random bit patterns (NaNs with payloads, subnormals, huge and tiny numbers),
+    /// then the special values, and runs of equal values as population grids have.
+    static func values(_ seed: UInt64) -> [Float] {
+        var state = seed
+        var values: [Float] = (0..<(width * height)).map { i in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let bits = UInt32(truncatingIfNeeded: state >> 32)
+            switch i % 7 {
+            case 0: return Float(bitPattern: bits)
+            case 1: return Float(bits % 1000) / 8
+            case 2: return -9999
+            default: return Float(i / 40)
+            }
+        }
+        let specials: [Float] = [.nan, -.nan, .infinity, -.infinity, -0.0, 0, .leastNonzeroMagnitude,
+                                 .greatestFiniteMagnitude, -.leastNormalMagnitude, Float(bitPattern: 0x7FA0_0001)]
+        for (i, v) in specials.enumerated() { values[i * 97 % values.count] = v }
+        return values
+    }
+
+    /// Writes `bands` bands of ``values(_:)`` to a GeoTIFF made with `options`.
+    static func write(_ path: String, bands: Int = 1, options: [String], small: Bool = false) throws -> [[Float]] {
+        let dataset = try Driver.named("GTiff").createRaster(path: path, width: width, height: height, bands: bands, type: .float32,
+                                                             options: options)
+        var written: [[Float]] = []
+        for b in 1...bands {
+            let values = small ? (0..<(width * height)).map { Float($0 % 100) } : values(UInt64(b) * 7919)
+            try dataset.band(b).write(RasterWindow(column: 0, row: 0, width: width, height: height), values: values)
+            written.append(values)
+        }
+        try dataset.close()
+        return written
+    }
+
+    static let windows = [
+        RasterWindow(column: 0, row: 0, width: width, height: height),
+        RasterWindow(column: 0, row: 0, width: 1, height: 1),
+        RasterWindow(column: 15, row: 15, width: 2, height: 2),
+        RasterWindow(column: 3, row: 40, width: 34, height: 13),
+        RasterWindow(column: 36, row: 0, width: 1, height: 53),
+        RasterWindow(column: 5, row: 17, width: 20, height: 1),
+        RasterWindow(column: 0, row: 0, width: 1, height: 1),
+    ]
+
+    static func bits(_ values: [Float]) -> [UInt32] { values.map(\.bitPattern) }
+    static func bits(_ values: [Double]) -> [UInt64] { values.map(\.bitPattern) }
+
+    static let layouts: [(name: String, bands: Int, options: [String])] = [
+        ("tiled 16x16", 1, ["TILED=YES", "BLOCKXSIZE=16", "BLOCKYSIZE=16"]),
+        ("strips of 5 rows, the last of 3", 1, ["BLOCKYSIZE=5"]),
+        ("one strip", 1, ["BLOCKYSIZE=53"]),
+        ("tiles of 16x32", 1, ["TILED=YES", "BLOCKXSIZE=16", "BLOCKYSIZE=32"]),
+        ("strips of 4 rows, the last of 1", 1, ["BLOCKYSIZE=4", "ENDIANNESS=LITTLE"]),
+        ("BigTIFF", 1, ["TILED=YES", "BIGTIFF=YES"]),
+        ("three bands interleaved by band", 3, ["TILED=YES", "BLOCKXSIZE=32", "BLOCKYSIZE=16", "INTERLEAVE=BAND"]),
+        ("maximum compression", 1, ["TILED=YES", "ZLEVEL=9"]),
+    ]
+
+    @Test(arguments: 0..<layouts.count)
+    func readsTheBitsGDALReads(layout: Int) throws {
+        let (name, bands, options) = Self.layouts[layout]
+        let dir = try TemporaryDirectory()
+        let path = dir.path("grid.tif")
+        let written = try Self.write(path, bands: bands, options: options + ["COMPRESS=DEFLATE", "PREDICTOR=3"])
+        let direct = try Dataset.open(path, kinds: .raster)
+        // Opened for update, the same file is read by GDAL's driver: the reference.
+        let reference = try Dataset.open(path, kinds: .raster, update: true)
+        for b in 1...bands {
+            let band = try direct.band(b), gdal = try reference.band(b)
+            #expect(band.decodesBlocksItself, "\(name)")
+            #expect(!gdal.decodesBlocksItself)
+            let all = try band.readAll(as: Float.self)
+            #expect(Self.bits(all) == Self.bits(written[b - 1]), "\(name), band \(b)")
+            for window in Self.windows {
+                #expect(Self.bits(try band.read(window, as: Float.self)) == Self.bits(try gdal.read(window, as: Float.self)),
+                        "\(name), band \(b), \(window)")
+                #expect(Self.bits(try band.read(window, as: Double.self)) == Self.bits(try gdal.read(window, as: Double.self)),
+                        "\(name), band \(b), \(window) as Double")
+            }
+            #expect(band.blocksDecodedItself > 0, "\(name): the blocks were decoded by GDAL")
+            #expect(gdal.blocksDecodedItself == 0)
+        }
+    }
+
+    @Test func leavesOtherRastersToGDAL() throws {
+        let dir = try TemporaryDirectory()
+        let cases: [(String, Int, [String])] = [
+            ("no predictor", 1, ["COMPRESS=DEFLATE"]),
+            ("horizontal predictor", 1, ["COMPRESS=DEFLATE", "PREDICTOR=2"]),
+            ("LZW", 1, ["COMPRESS=LZW", "PREDICTOR=3"]),
+            ("interleaved by pixel", 2, ["COMPRESS=DEFLATE", "PREDICTOR=3", "INTERLEAVE=PIXEL"]),
+            ("16-bit floats", 1, ["COMPRESS=DEFLATE", "PREDICTOR=3", "NBITS=16"]),
+            ("big-endian", 1, ["COMPRESS=DEFLATE", "PREDICTOR=3", "ENDIANNESS=BIG"]),
+        ]
+        for (i, (name, bands, options)) in cases.enumerated() {
+            let path = dir.path("case\(i).tif")
+            _ = try Self.write(path, bands: bands, options: options, small: name == "16-bit floats")
+            let band = try Dataset.open(path, kinds: .raster).band(1)
+            #expect(!band.decodesBlocksItself, "\(name)")
+            #expect(try band.readAll(as: Float.self).count == Self.width * Self.height)
+        }
+        // A band of another type.
+        let path = dir.path("int16.tif")
+        let dataset = try Driver.named("GTiff").createRaster(path: path, width: 4, height: 4, bands: 1, type: .int16,
+                                                             options: ["COMPRESS=DEFLATE", "PREDICTOR=2"])
+        try dataset.close()
+        #expect(try !Dataset.open(path).band(1).decodesBlocksItself)
+        // A mask band is GDAL's.
+        let masked = dir.path("masked.tif")
+        _ = try Self.write(masked, options: ["COMPRESS=DEFLATE", "PREDICTOR=3"])
+        #expect(try !Dataset.open(masked).band(1).validityBand(.maskBand(.allValid)).decodesBlocksItself)
+    }
+
+    /// A block never written (SPARSE_OK) has no bytes in the file: GDAL fills it with the nodata value, and
+    /// the decoder leaves that window to GDAL.
+    @Test func leavesBlocksNeverWrittenToGDAL() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("sparse.tif")
+        let dataset = try Driver.named("GTiff").createRaster(
+            path: path, width: 32, height: 32, bands: 1, type: .float32,
+            options: ["TILED=YES", "BLOCKXSIZE=16", "BLOCKYSIZE=16", "COMPRESS=DEFLATE", "PREDICTOR=3", "SPARSE_OK=TRUE"])
+        try dataset.band(1).setNoDataValue(-1)
+        try dataset.band(1).write(RasterWindow(column: 0, row: 0, width: 16, height: 16), values: [Float](repeating: 2.5, count: 256))
+        try dataset.close()
+        let band = try Dataset.open(path).band(1)
+        #expect(band.decodesBlocksItself)
+        #expect(try band.read(RasterWindow(column: 0, row: 0, width: 16, height: 16), as: Float.self) == [Float](repeating: 2.5, count: 256))
+        #expect(try band.read(RasterWindow(column: 16, row: 16, width: 16, height: 16), as: Float.self) == [Float](repeating: -1, count: 256))
+        let whole = try band.readAll(as: Double.self)
+        #expect(whole[0] == 2.5 && whole[31] == -1 && whole[32 * 32 - 1] == -1)
+        #expect(band.blocksDecodedItself >= 1)
+    }
+
+    /// A damaged block is not decoded here into something: GDAL reads it and reports the damage, as it did
+    /// before this decoder existed.
+    @Test func reportsADamagedBlockAsGDALDoes() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("damaged.tif")
+        _ = try Self.write(path, options: ["TILED=YES", "BLOCKXSIZE=16", "BLOCKYSIZE=16", "COMPRESS=DEFLATE", "PREDICTOR=3"])
+        let probe = try Dataset.open(path).band(1)
+        let offset = try #require(Int(try probe.metadataItem("BLOCK_OFFSET_1_1", domain: "TIFF") ?? ""))
+        let size = try #require(Int(try probe.metadataItem("BLOCK_SIZE_1_1", domain: "TIFF") ?? ""))
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        for i in (offset + size / 3)..<(offset + size / 3 + 40) { bytes[i] = 0xFF }
+        try bytes.write(to: URL(fileURLWithPath: path))
+
+        let band = try Dataset.open(path).band(1)
+        #expect(band.decodesBlocksItself)
+        // The undamaged block reads; the damaged one throws GDAL's error naming the file.
+        #expect(try band.read(RasterWindow(column: 0, row: 0, width: 16, height: 16), as: Float.self).count == 256)
+        let error = #expect(throws: GDALError.self) { try band.read(RasterWindow(column: 16, row: 16, width: 4, height: 4), as: Double.self) }
+        #expect(error?.path == path)
+        let gdal = try Dataset.open(path, update: true).band(1)
+        #expect(throws: GDALError.self) { try gdal.read(RasterWindow(column: 16, row: 16, width: 4, height: 4), as: Double.self) }
+    }
+}
