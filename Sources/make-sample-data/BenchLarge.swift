@@ -12,8 +12,10 @@ import Synchronization
 /// - `bench-scene FOLDER [SIZE]`: a Sentinel-2-like four-band scene (UInt16 reflectance x 10000: blue, green,
 ///   red, NIR) before and after a river flood, and a Sentinel-1-like VV backscatter pair (Float32 linear
 ///   power with 4-look speckle), SIZE x SIZE pixels of 10 m (default 10980, a full Sentinel-2 tile).
-/// - `read-floor FILE... [--threads N]`: GDAL reading every block of every band of the files once, as the
-///   native type, with N threads (each its own datasets; blocks handed out in order from a shared counter).
+/// - `read-floor FILE... [--threads N] [--decoder gdal|exposure]`: GDAL reading every block of every band of
+///   the files once, as the native type, with N threads (each its own datasets; blocks handed out in order
+///   from a shared counter). With `--decoder exposure`, the blocks exposure decodes itself (Float32 DEFLATE
+///   with PREDICTOR=3, DeflateFloat32Blocks) are decoded as exposure decodes them.
 extension BenchCase {
     static let stripRows = 256
     static let tiledOptions = ["TILED=YES", "BLOCKXSIZE=256", "BLOCKYSIZE=256", "COMPRESS=DEFLATE", "BIGTIFF=IF_SAFER"]

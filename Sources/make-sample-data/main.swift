@@ -7,7 +7,8 @@
 //   make-sample-data bench FOLDER [SIZE] | bench-groups FOLDER | map-bench PATH    (the cases of scripts/bench)
 //   make-sample-data bench-dem PATH WIDTH [HEIGHT]                                  (a large coastal DEM)
 //   make-sample-data bench-hazards FOLDER | bench-scene FOLDER [SIZE]                (more cases of scripts/bench)
-//   make-sample-data read-floor FILE... [--threads N]    (GDAL reading every block once: the bench's floor)
+//   make-sample-data read-floor FILE... [--threads N] [--decoder gdal|exposure]
+//                                                       (GDAL reading every block once: the bench's floor)
 import ExposureCore
 import Foundation
 import GDALSwift
@@ -36,8 +37,17 @@ if CommandLine.arguments.count > 2 && CommandLine.arguments[1] == "bench-scene" 
 if CommandLine.arguments.count > 2 && CommandLine.arguments[1] == "read-floor" {
     var files: [String] = [], threads = 1
     var rest = CommandLine.arguments.dropFirst(2).makeIterator()
+    // The floor is GDAL's own decoding unless `--decoder exposure`: then the blocks exposure decodes itself
+    // (DeflateFloat32Blocks) are read as exposure reads them.
+    GDALEnvironment.setConfigOption("EXPOSURE_DECODE_BLOCKS", "NO")
     while let argument = rest.next() {
-        if argument == "--threads" {
+        if argument == "--decoder" {
+            switch rest.next() {
+            case "gdal": GDALEnvironment.setConfigOption("EXPOSURE_DECODE_BLOCKS", "NO")
+            case "exposure": GDALEnvironment.setConfigOption("EXPOSURE_DECODE_BLOCKS", nil)
+            default: throw ExposureError("--decoder takes gdal or exposure")
+            }
+        } else if argument == "--threads" {
             guard let value = rest.next().flatMap({ Int($0) }), value >= 1 else { throw ExposureError("--threads takes a number of threads") }
             threads = value
         } else {
