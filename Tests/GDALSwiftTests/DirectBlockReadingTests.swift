@@ -53,6 +53,21 @@ import Testing
         RasterWindow(column: 0, row: 0, width: 1, height: 1),
     ]
 
+    /// Windows of whole blocks (those the decoder reads; others go to GDAL's cache): each block alone, runs
+    /// of two by two blocks, whole block rows and columns, clipped at the raster's edges.
+    static func wholeBlockWindows(_ block: (width: Int, height: Int)) -> [RasterWindow] {
+        var windows: [RasterWindow] = []
+        for row in stride(from: 0, to: height, by: block.height) {
+            for column in stride(from: 0, to: width, by: block.width) {
+                for (across, down) in [(1, 1), (2, 2), (99, 1), (1, 99)] {
+                    windows.append(RasterWindow(column: column, row: row, width: min(across * block.width, width - column),
+                                                height: min(down * block.height, height - row)))
+                }
+            }
+        }
+        return windows
+    }
+
     static func bits(_ values: [Float]) -> [UInt32] { values.map(\.bitPattern) }
     static func bits(_ values: [Double]) -> [UInt64] { values.map(\.bitPattern) }
 
@@ -82,7 +97,7 @@ import Testing
             #expect(!gdal.decodesBlocksItself)
             let all = try band.readAll(as: Float.self)
             #expect(Self.bits(all) == Self.bits(written[b - 1]), "\(name), band \(b)")
-            for window in Self.windows {
+            for window in Self.windows + Self.wholeBlockWindows(band.blockSize) {
                 #expect(Self.bits(try band.read(window, as: Float.self)) == Self.bits(try gdal.read(window, as: Float.self)),
                         "\(name), band \(b), \(window)")
                 #expect(Self.bits(try band.read(window, as: Double.self)) == Self.bits(try gdal.read(window, as: Double.self)),
@@ -91,6 +106,60 @@ import Testing
             #expect(band.blocksDecodedItself > 0, "\(name): the blocks were decoded by GDAL")
             #expect(gdal.blocksDecodedItself == 0)
         }
+    }
+
+    /// A cloud-optimised GeoTIFF (overviews first, each block with its size before it and its last bytes
+    /// after it) as the COG driver writes one with the predictor.
+    @Test func readsACloudOptimizedGeoTIFF() throws {
+        let dir = try TemporaryDirectory()
+        let source = try Driver.named("MEM").createRaster(path: "", width: Self.width, height: Self.height, bands: 1, type: .float32)
+        let values = Self.values(11)
+        try source.band(1).write(RasterWindow(column: 0, row: 0, width: Self.width, height: Self.height), values: values)
+        let path = dir.path("cog.tif")
+        try Driver.named("COG").createCopy(path: path, from: source,
+                                           options: ["COMPRESS=DEFLATE", "PREDICTOR=YES", "BLOCKSIZE=16", "OVERVIEWS=NONE"]).close()
+        let band = try Dataset.open(path).band(1)
+        #expect(band.decodesBlocksItself)
+        #expect(Self.bits(try band.readAll(as: Float.self)) == Self.bits(values))
+        // 3 x 4 blocks of 16 x 16, each decoded once.
+        #expect(band.blocksDecodedItself == 12)
+        let gdal = try Dataset.open(path, update: true).band(1)
+        for window in Self.windows {
+            #expect(Self.bits(try band.read(window, as: Double.self)) == Self.bits(try gdal.read(window, as: Double.self)), "\(window)")
+        }
+    }
+
+    /// A window using under half of the cells it would decode (a row at a time) is read through GDAL's block
+    /// cache, which keeps the blocks for the next rows: the decoder keeps only its last block.
+    @Test func leavesRowAtATimeReadsToGDAL() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("rows.tif")
+        let written = try Self.write(path, options: ["TILED=YES", "BLOCKXSIZE=16", "BLOCKYSIZE=16", "COMPRESS=DEFLATE", "PREDICTOR=3"])
+        func expected(_ window: RasterWindow) -> [UInt32] {
+            (window.row..<(window.row + window.height)).flatMap { row in
+                Self.bits(Array(written[0][(row * Self.width + window.column)..<(row * Self.width + window.column + window.width)]))
+            }
+        }
+        let band = try Dataset.open(path).band(1)
+        for row in 0..<Self.height {
+            let window = RasterWindow(column: 0, row: row, width: Self.width, height: 1)
+            #expect(Self.bits(try band.read(window, as: Float.self)) == expected(window))
+        }
+        #expect(band.blocksDecodedItself == 0)
+        // Strips of half a block are decoded here (each block twice).
+        for row in stride(from: 0, to: 32, by: 8) {
+            let window = RasterWindow(column: 0, row: row, width: Self.width, height: 8)
+            #expect(Self.bits(try band.read(window, as: Float.self)) == expected(window))
+        }
+        #expect(band.blocksDecodedItself == 12)
+        // Once a block is decoded, the rows within it are served from it.
+        _ = try band.read(RasterWindow(column: 16, row: 16, width: 16, height: 16), as: Float.self)
+        let decoded = band.blocksDecodedItself
+        for row in 16..<32 {
+            let window = RasterWindow(column: 16, row: row, width: 16, height: 1)
+            #expect(Self.bits(try band.read(window, as: Float.self)) == expected(window))
+        }
+        #expect(band.blocksDecodedItself == decoded)
     }
 
     @Test func leavesOtherRastersToGDAL() throws {
