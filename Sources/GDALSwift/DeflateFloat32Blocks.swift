@@ -7,11 +7,11 @@ import CGDAL
 /// here.
 ///
 /// Why: libtiff undoes the predictor a byte at a time through memory, which took half of the CPU time of a
-/// run with 16 hazards (docs/methodology.md, "Performance model"); done here 16 bytes at a time it takes a
-/// tenth of the run's. The values are bit for bit those GDAL reads (DirectBlockReadingTests compares both on
+/// run with 16 hazards (docs/methodology.md, "Performance model"); done here 16 bytes at a time it takes
+/// about a tenth of that run's CPU time, which fell from 6.1 to 2.9 CPU-s. The values are bit for bit those GDAL reads (DirectBlockReadingTests compares both on
 /// tiled, striped, BigTIFF, cloud-optimised and band-interleaved files).
 ///
-/// The predictor (TIFF Technical Note 3): each row of a block holds its values' bytes as four planes, most
+/// The floating-point predictor: each row of a block holds its values' bytes as four planes, most
 /// significant byte first, and each byte of the row is stored as its difference from the byte before it in
 /// the row.
 ///
@@ -28,7 +28,8 @@ final class DeflateFloat32Blocks {
     private let blocksAcross: Int
     private var compressed: [UInt8] = []
     private var inflated: [UInt8] = []
-    /// The last block decoded, kept because consecutive windows (rows of regions, strips) share blocks.
+    /// The last block decoded, kept because consecutive windows may share it (strips of half a block, reads
+    /// within one block).
     private var block: [Float]
     private var blockIndex = -1
     /// How many blocks were decoded here (for the tests: that this path, not GDAL's, was taken).
@@ -37,8 +38,9 @@ final class DeflateFloat32Blocks {
     /// The largest block this decodes (larger ones are left to GDAL): 16 MB of values.
     private static let largestBlockBytes = 16 << 20
 
-    /// Nil unless `band` is one this can decode: the only band of a GeoTIFF (or one of a band-interleaved
-    /// one) opened read-only, Float32, DEFLATE with PREDICTOR=3, whose file can be opened.
+    /// Nil unless `band` is one this can decode: the only band of a little-endian GeoTIFF (or one of a
+    /// band-interleaved one) opened read-only, Float32, DEFLATE with PREDICTOR=3, whose file is on disk or in
+    /// /vsimem/ and can be opened.
     init?(band: GDALRasterBandH, dataset: GDALDatasetH, path: String, file filePath: String?,
           blockSize: (width: Int, height: Int), width: Int, height: Int) {
         func item(_ handle: GDALMajorObjectH, _ key: String, _ domain: String) -> String? {
@@ -53,7 +55,9 @@ final class DeflateFloat32Blocks {
               item(band, "NBITS", "IMAGE_STRUCTURE") == nil,
               blockSize.width > 0, blockSize.height > 0,
               blockSize.width * blockSize.height * 4 <= Self.largestBlockBytes,
-              let filePath,
+              // A file on disk or in memory: through /vsicurl/, /vsizip/ and the like GDAL's own reads (which
+              // merge ranges and keep what they fetched) are the better way.
+              let filePath, !filePath.hasPrefix("/vsi") || filePath.hasPrefix("/vsimem/"),
               let file = try? GDALCall.run(path, "open", quiet: true, { VSIFOpenL(filePath, "rb") }) ?? nil
         else { return nil }
         // The file's byte order, from its first two bytes: only little-endian files ("II"), which is how GDAL
@@ -105,8 +109,9 @@ final class DeflateFloat32Blocks {
         let firstBlockRow = window.row / blockHeight, lastBlockRow = (window.row + window.height - 1) / blockHeight
         // Only the last block is kept, so a window that uses only a few of the cells it would decode (a row at
         // a time, a cell here and there) would decode the same blocks again and again: GDAL's block cache
-        // serves those. Decoding here is two to three times faster than libtiff, so a window is decoded here
-        // when at least half of the cells decoded for it are its own (whole blocks, strips of half a block).
+        // serves those. A block decoded here costs a half to two thirds of what GDAL's decoding costs (make
+        // bench's floors), so a window is decoded here when at least half of the cells decoded for it are its
+        // own (whole blocks, strips of half a block).
         var decodedCells = 0
         for blockRow in firstBlockRow...lastBlockRow {
             for blockColumn in firstBlockColumn...lastBlockColumn where blockRow * blocksAcross + blockColumn != blockIndex {

@@ -162,6 +162,18 @@ import Testing
         #expect(band.blocksDecodedItself == decoded)
     }
 
+    @Test func readsAFileInVirtualMemory() throws {
+        let path = "/vsimem/direct-\(UUID().uuidString).tif"
+        let written = try Self.write(path, options: ["TILED=YES", "COMPRESS=DEFLATE", "PREDICTOR=3"])
+        do {
+            let band = try Dataset.open(path).band(1)
+            #expect(band.decodesBlocksItself)
+            #expect(Self.bits(try band.readAll(as: Float.self)) == Self.bits(written[0]))
+            #expect(band.blocksDecodedItself == 1)
+        }
+        try Driver.named("GTiff").delete(path: path)
+    }
+
     @Test func leavesOtherRastersToGDAL() throws {
         let dir = try TemporaryDirectory()
         let cases: [(String, Int, [String])] = [
