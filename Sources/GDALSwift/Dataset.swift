@@ -19,6 +19,9 @@ public final class Dataset {
     /// Opened read-only by ``open(_:kinds:update:)``: nothing in this process writes its pixels through it,
     /// so its bands may read their blocks straight from the file (``RasterBand/decodesBlocksItself``).
     let isReadOnly: Bool
+    /// Each band's own block decoder (``DeflateFloat32Blocks``), made at the band's first read through any of
+    /// its ``RasterBand`` objects; nil for a band left to GDAL.
+    private var blockDecoders: [Int: DeflateFloat32Blocks?] = [:]
 
     /// What kind of data `open` should accept.
     public struct Kinds: OptionSet, Sendable {
@@ -55,8 +58,17 @@ public final class Dataset {
     public func close() throws {
         guard let handle else { return }
         self.handle = nil
+        blockDecoders = [:]
         defer { sources = [] }
         try GDALCall.run(path, "close") { GDALClose(handle) }
+    }
+
+    /// Band `index`'s block decoder, made by `make` the first time it is asked for.
+    func blockDecoder(band index: Int, _ make: () -> DeflateFloat32Blocks?) -> DeflateFloat32Blocks? {
+        if let known = blockDecoders[index] { return known }
+        let decoder = make()
+        blockDecoders[index] = .some(decoder)
+        return decoder
     }
 
     public var isOpen: Bool { handle != nil }

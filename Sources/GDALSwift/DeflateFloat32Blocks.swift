@@ -32,11 +32,13 @@ final class DeflateFloat32Blocks {
     /// within one block).
     private var block: [Float]
     private var blockIndex = -1
-    /// How many blocks were decoded here (for the tests: that this path, not GDAL's, was taken).
-    private(set) var decodedBlocks = 0
+    /// How many blocks were decoded here, and how many could not be and went to GDAL (for the tests: which
+    /// path was taken).
+    private(set) var decodedBlocks = 0, failedBlocks = 0
 
-    /// The largest block this decodes (larger ones are left to GDAL): 16 MB of values.
-    private static let largestBlockBytes = 16 << 20
+    /// The largest block this decodes (larger ones are left to GDAL): 1 MB of values, a 512 x 512 tile, so
+    /// that the buffers of many bands on many threads stay small.
+    private static let largestBlockBytes = 1 << 20
 
     /// Nil unless `band` is one this can decode: the only band of a little-endian GeoTIFF (or one of a
     /// band-interleaved one) opened read-only, Float32, DEFLATE with PREDICTOR=3, whose file is on disk or in
@@ -58,6 +60,8 @@ final class DeflateFloat32Blocks {
               // A file on disk or in memory: through /vsicurl/, /vsizip/ and the like GDAL's own reads (which
               // merge ranges and keep what they fetched) are the better way.
               let filePath, !filePath.hasPrefix("/vsi") || filePath.hasPrefix("/vsimem/"),
+              // The dataset is that file itself (not `GTIFF_DIR:2:file.tif`, whose first file may be another).
+              let description = GDALGetDescription(dataset), String(cString: description) == filePath,
               let file = try? GDALCall.run(path, "open", quiet: true, { VSIFOpenL(filePath, "rb") }) ?? nil
         else { return nil }
         // The file's byte order, from its first two bytes: only little-endian files ("II"), which is how GDAL
@@ -119,18 +123,27 @@ final class DeflateFloat32Blocks {
             }
         }
         guard decodedCells <= 2 * window.cellCount else { return false }
-        for blockRow in firstBlockRow...lastBlockRow {
-            for blockColumn in firstBlockColumn...lastBlockColumn {
-                guard decode(column: blockColumn, row: blockRow) else { return false }
-                // The part of the window in this block.
-                let x0 = max(window.column, blockColumn * blockWidth), x1 = min(window.column + window.width, (blockColumn + 1) * blockWidth)
-                let y0 = max(window.row, blockRow * blockHeight), y1 = min(window.row + window.height, (blockRow + 1) * blockHeight)
-                block.withUnsafeBufferPointer { block in
-                    for y in y0..<y1 {
-                        let from = (y - blockRow * blockHeight) * blockWidth + (x0 - blockColumn * blockWidth)
-                        copyRow(block.baseAddress! + from, (y - window.row) * window.width + (x0 - window.column), x1 - x0)
-                    }
+        func copyBlock(_ blockColumn: Int, _ blockRow: Int) -> Bool {
+            guard decode(column: blockColumn, row: blockRow) else { return false }
+            // The part of the window in this block.
+            let x0 = max(window.column, blockColumn * blockWidth), x1 = min(window.column + window.width, (blockColumn + 1) * blockWidth)
+            let y0 = max(window.row, blockRow * blockHeight), y1 = min(window.row + window.height, (blockRow + 1) * blockHeight)
+            block.withUnsafeBufferPointer { block in
+                for y in y0..<y1 {
+                    let from = (y - blockRow * blockHeight) * blockWidth + (x0 - blockColumn * blockWidth)
+                    copyRow(block.baseAddress! + from, (y - window.row) * window.width + (x0 - window.column), x1 - x0)
                 }
+            }
+            return true
+        }
+        // The block kept from the last read first, before another replaces it.
+        let cached = blockIndex >= 0 ? (column: blockIndex % blocksAcross, row: blockIndex / blocksAcross) : nil
+        let cachedInWindow = cached.map { (firstBlockColumn...lastBlockColumn).contains($0.column) && (firstBlockRow...lastBlockRow).contains($0.row) } ?? false
+        if let cached, cachedInWindow, !copyBlock(cached.column, cached.row) { return false }
+        for blockRow in firstBlockRow...lastBlockRow {
+            for blockColumn in firstBlockColumn...lastBlockColumn
+            where !(cachedInWindow && blockColumn == cached?.column && blockRow == cached?.row) {
+                guard copyBlock(blockColumn, blockRow) else { return false }
             }
         }
         return true
@@ -142,7 +155,7 @@ final class DeflateFloat32Blocks {
         if index == blockIndex { return true }
         blockIndex = -1
         let decoded = block.withUnsafeMutableBufferPointer { decode(column: column, row: row, into: $0.baseAddress!) }
-        if decoded { blockIndex = index }
+        if decoded { blockIndex = index } else { failedBlocks += 1 }
         return decoded
     }
 
@@ -173,7 +186,8 @@ final class DeflateFloat32Blocks {
                 }) ?? -1
             }
         }
-        guard produced == blockBytes || produced == rowsLeft * rowBytes else { return false }
+        // libtiff takes a short last block only from a strip (a block as wide as the band).
+        guard produced == blockBytes || (blockWidth == width && produced == rowsLeft * rowBytes) else { return false }
         let rows = produced / rowBytes
         undoPredictor(rows: rows, into: target)
         decodedBlocks += 1
@@ -184,15 +198,14 @@ final class DeflateFloat32Blocks {
     /// of each row's bytes, then each value assembled from its four byte planes.
     private func undoPredictor(rows: Int, into target: UnsafeMutablePointer<Float>) {
         let w = blockWidth
-        let words = UnsafeMutableRawPointer(target).assumingMemoryBound(to: UInt32.self)
         inflated.withUnsafeMutableBufferPointer { bytes in
             for r in 0..<rows {
                 let row = bytes.baseAddress! + r &* 4 &* w
                 Self.runningSum(row, count: 4 &* w)
-                let out = words + r &* w
+                let out = target + r &* w
                 let p0 = row, p1 = row + w, p2 = row + 2 &* w, p3 = row + 3 &* w
                 for k in 0..<w {
-                    out[k] = UInt32(p0[k]) &<< 24 | UInt32(p1[k]) &<< 16 | UInt32(p2[k]) &<< 8 | UInt32(p3[k])
+                    out[k] = Float(bitPattern: UInt32(p0[k]) &<< 24 | UInt32(p1[k]) &<< 16 | UInt32(p2[k]) &<< 8 | UInt32(p3[k]))
                 }
             }
         }
@@ -209,9 +222,9 @@ final class DeflateFloat32Blocks {
         var i = 0
         while i &+ 16 <= count {
             var v = raw.loadUnaligned(fromByteOffset: i, as: Bytes.self)
-            for shift: UInt64 in [8, 16, 32] {
-                v &+= unsafeBitCast(unsafeBitCast(v, to: SIMD2<UInt64>.self) &<< shift, to: Bytes.self)
-            }
+            v &+= unsafeBitCast(unsafeBitCast(v, to: SIMD2<UInt64>.self) &<< 8, to: Bytes.self)
+            v &+= unsafeBitCast(unsafeBitCast(v, to: SIMD2<UInt64>.self) &<< 16, to: Bytes.self)
+            v &+= unsafeBitCast(unsafeBitCast(v, to: SIMD2<UInt64>.self) &<< 32, to: Bytes.self)
             v &+= Bytes(repeating: v[7]) & upperHalf
             // The vector's own total, taken before the running sum is added (as a 16-bit lane, which SSE2
             // extracts in a register), so that the only dependency from one vector to the next is a scalar add.

@@ -107,21 +107,22 @@ public final class RasterBand {
 
     private var path: String { dataset.path }
 
-    /// The band's own block decoder, when it has one (``DeflateFloat32Blocks``); made on the first read.
-    /// The configuration option (or environment variable) `EXPOSURE_DECODE_BLOCKS=NO` leaves every block
-    /// to GDAL.
-    private lazy var directBlocks: DeflateFloat32Blocks? = {
-        if let option = GDALEnvironment.configOption("EXPOSURE_DECODE_BLOCKS"), !CPLTestBool(option) { return nil }
-        // Not for a mask band or an overview: the dataset's own band only.
-        guard dataset.isReadOnly, let datasetHandle = try? dataset.openHandle(),
+    /// The band's block decoder (``DeflateFloat32Blocks``), kept by the dataset for all of the band's
+    /// objects; nil for a mask band, an overview, or a band left to GDAL. The configuration option (or
+    /// environment variable) `EXPOSURE_DECODE_BLOCKS=NO` leaves every band to GDAL.
+    private var blockDecoder: DeflateFloat32Blocks? {
+        guard dataType == .float32, dataset.isReadOnly, let datasetHandle = try? dataset.openHandle(),
               GDALGetRasterBand(datasetHandle, Int32(index)) == handle else { return nil }
-        return DeflateFloat32Blocks(band: handle, dataset: datasetHandle, path: path, file: dataset.fileList().first,
-                                    blockSize: blockSize, width: width, height: height)
-    }()
+        return dataset.blockDecoder(band: index) {
+            if let option = GDALEnvironment.configOption("EXPOSURE_DECODE_BLOCKS"), !CPLTestBool(option) { return nil }
+            return DeflateFloat32Blocks(band: handle, dataset: datasetHandle, path: path, file: dataset.fileList().first,
+                                        blockSize: blockSize, width: width, height: height)
+        }
+    }
 
     /// Whether reads of this band as Float or Double decode its blocks here rather than through GDAL's
     /// GeoTIFF driver: a read-only Float32 GeoTIFF with DEFLATE and PREDICTOR=3 (``DeflateFloat32Blocks``).
-    public var decodesBlocksItself: Bool { directBlocks != nil }
+    public var decodesBlocksItself: Bool { blockDecoder != nil }
 
     /// One metadata item of a domain (nil for the default domain), nil when absent: e.g. `BLOCK_OFFSET_0_0`
     /// of a GeoTIFF's `TIFF` domain.
@@ -133,7 +134,9 @@ public final class RasterBand {
     }
 
     /// How many blocks were decoded here rather than by GDAL (for the tests).
-    var blocksDecodedItself: Int { directBlocks?.decodedBlocks ?? 0 }
+    var blocksDecodedItself: Int { blockDecoder?.decodedBlocks ?? 0 }
+    /// How many blocks the decoder could not decode and left to GDAL (for the tests).
+    var blocksLeftToGDAL: Int { blockDecoder?.failedBlocks ?? 0 }
 
     private func liveHandle() throws -> GDALRasterBandH {
         guard dataset.isOpen else { throw GDALError(path: path, message: "\(label) used after its dataset was closed") }
@@ -349,11 +352,11 @@ public final class RasterBand {
             }
             return
         }
-        if dataType == .float32, let directBlocks {
+        if T.self == Float.self || T.self == Double.self, let blockDecoder {
             if T.self == Float.self,
-               buffer.withMemoryRebound(to: Float.self, { directBlocks.read(window, into: $0) }) { return }
+               buffer.withMemoryRebound(to: Float.self, { blockDecoder.read(window, into: $0) }) { return }
             if T.self == Double.self,
-               buffer.withMemoryRebound(to: Double.self, { directBlocks.read(window, into: $0) }) { return }
+               buffer.withMemoryRebound(to: Double.self, { blockDecoder.read(window, into: $0) }) { return }
         }
         try rasterIO(h, GF_Read, window, UnsafeMutableRawPointer(base), T.rasterDataType.gdalType)
     }
