@@ -8,8 +8,9 @@ import CGDAL
 ///
 /// Why: libtiff undoes the predictor a byte at a time through memory, which took half of the CPU time of a
 /// run with 16 hazards (docs/methodology.md, "Performance model"); done here 16 bytes at a time it takes
-/// about a tenth of that run's CPU time, which fell from 6.1 to 2.9 CPU-s. The values are bit for bit those GDAL reads (DirectBlockReadingTests compares both on
-/// tiled, striped, BigTIFF, cloud-optimised and band-interleaved files).
+/// about a tenth of that run's CPU time, which fell from 6.1 to 2.9 CPU-s. The values are bit for bit those
+/// GDAL reads (DirectBlockReadingTests compares both on tiled, striped, BigTIFF, cloud-optimised and
+/// band-interleaved files).
 ///
 /// The floating-point predictor: each row of a block holds its values' bytes as four planes, most
 /// significant byte first, and each byte of the row is stored as its difference from the byte before it in
@@ -18,7 +19,7 @@ import CGDAL
 /// Anything out of the ordinary makes ``read(_:into:)`` return false so the caller reads through GDAL, which
 /// reports its own error: a block not written (sparse files), one that does not inflate to its size; so does
 /// a window using under half of the cells it would decode (a row at a time), for GDAL's block cache.
-/// Like the band that owns it, to be used by one thread at a time.
+/// Kept by the dataset (one per band), and like it to be used by one thread at a time.
 final class DeflateFloat32Blocks {
     private let band: GDALRasterBandH
     private let path: String
