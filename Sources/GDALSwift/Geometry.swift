@@ -277,6 +277,30 @@ public final class Geometry {
         return text.map { String(cString: $0) } ?? ""
     }
 
+    /// The polygons of a plain two-dimensional polygon or multipolygon (`multi` tells which), nil for any other
+    /// geometry (curves, collections, Z or M coordinates). Nothing is converted: the rings are as OGR holds them.
+    public var plainPolygons: (multi: Bool, polygons: [[[Coordinate]]])? {
+        guard OGR_G_Is3D(handle) == 0, OGR_G_IsMeasured(handle) == 0 else { return nil }
+        switch OGR_G_GetGeometryType(handle) {
+        case wkbPolygon: return (false, value.polygons)
+        case wkbMultiPolygon:
+            for index in 0..<OGR_G_GetGeometryCount(handle) where OGR_G_GetGeometryType(OGR_G_GetGeometryRef(handle, index)) != wkbPolygon {
+                return nil
+            }
+            return (true, value.polygons)
+        default: return nil
+        }
+    }
+
+    /// The geometry as GeoJSON by OGR (`OGR_G_ExportToJsonEx`, options such as `COORDINATE_PRECISION=7`).
+    public func geoJSON(options: [String] = []) throws -> String {
+        let text = try withCStringList(options) { list in
+            try GDALCall.handle(nil, "export GeoJSON") { OGR_G_ExportToJsonEx(handle, list) }
+        }
+        defer { VSIFree(text) }
+        return String(cString: text)
+    }
+
     /// The coordinates as Swift values (curves are linearised first).
     public var value: GeometryValue {
         func points(_ h: OGRGeometryH) -> [Coordinate] {

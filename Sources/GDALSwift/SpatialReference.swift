@@ -105,6 +105,19 @@ public final class SpatialReference {
         return Int(String(cString: code))
     }
 
+    /// WGS 84 longitude and latitude (`SetWellKnownGeogCS("WGS84")`), the CRS of RFC 7946 GeoJSON.
+    public static func wgs84() throws -> SpatialReference {
+        let handle = try GDALCall.handle(nil, "create CRS") { OSRNewSpatialReference(nil) }
+        let srs = SpatialReference(owning: handle)
+        try GDALCall.ogr(nil, "create the WGS 84 CRS") { OSRSetWellKnownGeogCS(handle, "WGS84") }
+        return srs
+    }
+
+    /// `OSRIsSameEx` with these options (`CRITERION=...`, `IGNORE_DATA_AXIS_TO_SRS_AXIS_MAPPING=YES`).
+    public func isSame(as other: SpatialReference, options: [String]) -> Bool {
+        withConstCStringList(options) { OSRIsSameEx(handle, other.handle, $0) != 0 }
+    }
+
     /// Whether both describe the same CRS (ignoring axis-order metadata).
     public func isSame(as other: SpatialReference) -> Bool {
         withConstCStringList(["IGNORE_DATA_AXIS_TO_SRS_AXIS_MAPPING=YES", "CRITERION=EQUIVALENT_EXCEPT_AXIS_ORDER_GEOGCRS"]) {
