@@ -101,13 +101,32 @@ import Testing
         return path
     }
 
+    /// Squares of 30 km in UTM zone 1N, every other one across the antimeridian (cut there by GDAL's
+    /// transformer into a two-part multipolygon).
+    static func antimeridianRegions(in dir: TemporaryDirectory) throws -> String {
+        let path = dir.path("antimeridian.gpkg")
+        let dataset = try Driver.named("GPKG").createVector(path: path)
+        let layer = try dataset.createLayer(name: "regions", spatialReference: try SpatialReference(epsg: 32601), geometryType: .multiPolygon)
+        try layer.createField(FieldDefinition(name: "code", type: .string))
+        for i in 0..<220 {
+            // 180 degrees east is near x = 166 000 m at these latitudes.
+            let x = (i % 2 == 0 ? 150_000 : 200_000) + Double(i % 7) * 1000.5, y = 500_000 + Double(i) * 31_000
+            let ring = [MapPoint(x: x, y: y), MapPoint(x: x + 30_000, y: y), MapPoint(x: x + 30_000, y: y + 30_000),
+                        MapPoint(x: x, y: y + 30_000), MapPoint(x: x, y: y)]
+            try layer.addFeature(values: [.string("A\(i)")], geometry: try Geometry(.multiPolygon([[ring]])))
+        }
+        try dataset.close()
+        return path
+    }
+
     /// The GeoJSON of one driver (1 thread) and of the parts with geometries made here (2 threads): the same bytes.
-    @Test(arguments: ["tricky", "olinda", "utm"])
+    @Test(arguments: ["tricky", "olinda", "utm", "antimeridian"])
     func filesAreTheBytesOfGDALsDriver(regions name: String) throws {
         let dir = try TemporaryDirectory()
         let path: String, idField: String
         switch name {
         case "tricky": (path, idField) = (try Self.trickyRegions(in: dir), "code")
+        case "antimeridian": (path, idField) = (try Self.antimeridianRegions(in: dir), "code")
         case "olinda": (path, idField) = (Self.olinda, "CD_GEOCODI")
         default:
             // Olinda's tracts in UTM 25S: reprojected by GDAL, as the driver reprojects them.
@@ -147,6 +166,7 @@ import Testing
             written.append(try Data(contentsOf: URL(fileURLWithPath: output)))
         }
         #expect(written[0].count > 10_000)
+        if name == "antimeridian" { #expect(String(decoding: written[0], as: UTF8.self).contains("MultiPolygon")) }
         #expect(written[0] == written[1])
         // The parts were joined with the geometries made here (not left to one driver because they could not be).
         let direct = dir.path("direct.geojson")
