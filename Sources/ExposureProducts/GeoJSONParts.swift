@@ -45,7 +45,7 @@ enum GeoJSONParts {
                         return nil
                     }
                     let geometry = try Geometry(wkb: wkb).asMultiPolygon()
-                    let text = try maker.text(geometry)
+                    let text = try maker?.text(geometry)
                     texts.append(text)
                     return text == nil ? geometry : nil
                 }, spatialReference: spatialReference, into: dataset)
@@ -100,6 +100,7 @@ enum GeoJSONParts {
 
     /// The features of one part (one per line, `,` ending all but the last) with `null` geometries replaced.
     private static func splice(_ features: Data, _ geometries: [String?]) -> Data? {
+        guard !geometries.isEmpty else { return nil }
         let null = Array("\"geometry\": null }".utf8), member = Array("\"geometry\": ".utf8)
         let bytes = [UInt8](features)
         var out: [UInt8] = []

@@ -9,16 +9,19 @@ import GDALSwift
 /// and multipolygons, rings turned to the right-hand rule as OGR decides clockwise (`OGRLinearRing::isClockwise`),
 /// coordinates rounded to 7 decimals as OGR prints them. Any coordinate whose 7 decimals hold a run of four
 /// zeros or nines (where OGR trims what it takes for round-off) is printed by OGR itself, and any geometry
-/// that is not a plain 2D polygon or multipolygon with finite coordinates inside WGS 84's bounds is left
-/// to the driver. RFC7946GeometryTests compares the result with the driver's on tricky rings and values.
+/// that is not a plain 2D polygon or multipolygon with finite coordinates inside WGS 84's bounds (and every
+/// geometry of a CRS with 3 axes) is left to the driver. RFC7946GeometryTests compares the result with the driver's on tricky rings and values.
 /// One thread at a time (it holds a GDAL transformer).
 final class RFC7946Geometry {
     private let transformer: GeometryTransformer
 
-    /// For geometries in `crs`; the driver's test for "already WGS 84" decides whether it reprojects.
-    init(crs: SpatialReference) throws {
+    /// For geometries in `crs`, reprojected when the driver's own test (`IsSame` with its defaults against
+    /// WGS 84) says so; nil for a CRS with 3 axes, which the driver reprojects to EPSG:4979 instead: the
+    /// driver then writes the geometries itself.
+    init?(crs: SpatialReference) throws {
+        guard crs.axisCount == 2 else { return nil }
         let wgs84 = try SpatialReference.wgs84()
-        let same = crs.isSame(as: wgs84, options: ["IGNORE_DATA_AXIS_TO_SRS_AXIS_MAPPING=YES", "CRITERION=EQUIVALENT"])
+        let same = crs.isSame(as: wgs84, options: [])
         transformer = try GeometryTransformer(transformation: same ? nil : try CoordinateTransformation(from: crs, to: wgs84),
                                               options: ["WRAPDATELINE=YES"])
     }

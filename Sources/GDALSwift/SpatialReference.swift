@@ -113,6 +113,9 @@ public final class SpatialReference {
         return srs
     }
 
+    /// The number of axes (3 for a geographic 3D or a compound CRS with heights).
+    public var axisCount: Int { Int(OSRGetAxesCount(handle)) }
+
     /// `OSRIsSameEx` with these options (`CRITERION=...`, `IGNORE_DATA_AXIS_TO_SRS_AXIS_MAPPING=YES`).
     public func isSame(as other: SpatialReference, options: [String]) -> Bool {
         withConstCStringList(options) { OSRIsSameEx(handle, other.handle, $0) != 0 }

@@ -71,10 +71,10 @@ import Testing
 
     /// Rings OGR turns by its pivot vertex and rings it turns by the shoelace sum (a repeated lowest vertex, a
     /// neighbour within 1e-5), in both orientations, with holes, as polygons and multipolygons, in WGS 84.
-    static func trickyRegions(in dir: TemporaryDirectory) throws -> String {
+    static func trickyRegions(in dir: TemporaryDirectory, crs: String = "EPSG:4326") throws -> String {
         let path = dir.path("tricky.gpkg")
         let dataset = try Driver.named("GPKG").createVector(path: path)
-        let layer = try dataset.createLayer(name: "regions", spatialReference: try SpatialReference(epsg: 4326), geometryType: .multiPolygon)
+        let layer = try dataset.createLayer(name: "regions", spatialReference: try SpatialReference(definition: crs), geometryType: .multiPolygon)
         try layer.createField(FieldDefinition(name: "code", type: .string))
         var random = SeededGenerator(seed: 5)
         for i in 0..<240 {
@@ -120,13 +120,17 @@ import Testing
     }
 
     /// The GeoJSON of one driver (1 thread) and of the parts with geometries made here (2 threads): the same bytes.
-    @Test(arguments: ["tricky", "olinda", "utm", "antimeridian"])
+    /// Also in OGC:CRS84 (the same as WGS 84 to the driver: no reprojection) and in WGS 84 with heights (3 axes:
+    /// the driver reprojects to EPSG:4979, and writes those geometries itself).
+    @Test(arguments: ["tricky", "olinda", "utm", "antimeridian", "crs84", "heights"])
     func filesAreTheBytesOfGDALsDriver(regions name: String) throws {
         let dir = try TemporaryDirectory()
         let path: String, idField: String
         switch name {
         case "tricky": (path, idField) = (try Self.trickyRegions(in: dir), "code")
         case "antimeridian": (path, idField) = (try Self.antimeridianRegions(in: dir), "code")
+        case "crs84": (path, idField) = (try Self.trickyRegions(in: dir, crs: "OGC:CRS84"), "code")
+        case "heights": (path, idField) = (try Self.trickyRegions(in: dir, crs: "EPSG:4326+5773"), "code")
         case "olinda": (path, idField) = (Self.olinda, "CD_GEOCODI")
         default:
             // Olinda's tracts in UTM 25S: reprojected by GDAL, as the driver reprojects them.
@@ -150,11 +154,16 @@ import Testing
                                     targetCellSize: crs.isGeographic ? 1e-4 : 10, assumeCRS: nil)
         // Nearly every geometry is made here (none falls back to the driver in these files).
         let maker = try RFC7946Geometry(crs: regions.spatialReference)
-        let made = try regions.geometries.compactMap { try $0.flatMap { try maker.text(try $0.asMultiPolygon()) } }
-        #expect(made.count == regions.geometries.compactMap { $0 }.count)
+        if name == "heights" {
+            #expect(maker == nil)
+        } else {
+            let made = try regions.geometries.compactMap { try $0.flatMap { try maker!.text(try $0.asMultiPolygon()) } }
+            #expect(made.count == regions.geometries.compactMap { $0 }.count)
+        }
+        // Property values holding what the joining looks for: quotes, a line break, the driver's null geometry.
         var random = SeededGenerator(seed: 2)
-        let table = ResultTable(columns: [.regionID, .population], rows: regions.ids.map {
-            [.string($0), .real(Double.random(in: 0..<1e5, using: &random))]
+        let table = ResultTable(columns: [.regionID, .population], rows: regions.ids.enumerated().map { i, id in
+            [.string(i % 5 == 1 ? "\(id) \"geometry\": null }\n\\" : id), .real(Double.random(in: 0..<1e5, using: &random))]
         })
         var written: [Data] = []
         for threads in [1, 2] {
@@ -172,5 +181,22 @@ import Testing
         let direct = dir.path("direct.geojson")
         #expect(try GeoJSONParts.write(table, regions: regions, to: direct, parts: 3))
         #expect(try Data(contentsOf: URL(fileURLWithPath: direct)) == written[0])
+    }
+
+    /// Parts that do not hold one line per feature, or a feature whose line does not end in the driver's null
+    /// geometry, are not joined (the layer is then written by one driver).
+    @Test func partsThatDoNotMatchTheirGeometriesAreNotJoined() {
+        let head = "{\n\"type\": \"FeatureCollection\",\n\"features\": [\n", tail = "\n]\n}\n"
+        let two = Data((head + "{ \"type\": \"Feature\", \"geometry\": null },\n{ \"type\": \"Feature\", \"geometry\": null }" + tail).utf8)
+        let text = "{ \"type\": \"Point\" }"
+        let joined = GeoJSONParts.join([two], geometries: [[text, nil]])
+        #expect(joined.map { String(decoding: $0, as: UTF8.self) }
+                == head + "{ \"type\": \"Feature\", \"geometry\": \(text) },\n{ \"type\": \"Feature\", \"geometry\": null }" + tail)
+        #expect(GeoJSONParts.join([two], geometries: [[text]]) == nil)
+        #expect(GeoJSONParts.join([two], geometries: [[text, nil, nil]]) == nil)
+        #expect(GeoJSONParts.join([two], geometries: [[]]) == nil)
+        #expect(GeoJSONParts.join([two], geometries: []) == nil)
+        let drawn = Data((head + "{ \"type\": \"Feature\", \"geometry\": { } },\n{ \"type\": \"Feature\", \"geometry\": null }" + tail).utf8)
+        #expect(GeoJSONParts.join([drawn], geometries: [[text, nil]]) == nil)
     }
 }
