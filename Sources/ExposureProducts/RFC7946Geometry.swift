@@ -10,7 +10,8 @@ import GDALSwift
 /// coordinates rounded to 7 decimals as OGR prints them. Any coordinate whose 7 decimals hold a run of four
 /// zeros or nines (where OGR trims what it takes for round-off) is printed by OGR itself, and any geometry
 /// that is not a plain 2D polygon or multipolygon with finite coordinates inside WGS 84's bounds (and every
-/// geometry of a CRS with 3 axes) is left to the driver. RFC7946GeometryTests compares the result with the driver's on tricky rings and values.
+/// geometry of a CRS with 3 axes) is left to the driver. RFC7946GeometryTests compares the result with the
+/// driver's on tricky rings and values.
 /// One thread at a time (it holds a GDAL transformer).
 final class RFC7946Geometry {
     private let transformer: GeometryTransformer
