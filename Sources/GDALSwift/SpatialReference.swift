@@ -123,8 +123,6 @@ public final class SpatialReference {
 
     /// Whether both describe the same CRS (ignoring axis-order metadata).
     public func isSame(as other: SpatialReference) -> Bool {
-        withConstCStringList(["IGNORE_DATA_AXIS_TO_SRS_AXIS_MAPPING=YES", "CRITERION=EQUIVALENT_EXCEPT_AXIS_ORDER_GEOGCRS"]) {
-            OSRIsSameEx(handle, other.handle, $0) != 0
-        }
+        isSame(as: other, options: ["IGNORE_DATA_AXIS_TO_SRS_AXIS_MAPPING=YES", "CRITERION=EQUIVALENT_EXCEPT_AXIS_ORDER_GEOGCRS"])
     }
 }
