@@ -1,4 +1,5 @@
 import CGDAL
+import GridGeometry
 
 /// Reads the blocks of a Float32 GeoTIFF band compressed with DEFLATE and the floating-point predictor
 /// (`COMPRESS=DEFLATE PREDICTOR=3`, how population grids and hazard layers are usually published) without
@@ -95,7 +96,7 @@ final class DeflateFloat32Blocks {
     /// through GDAL's cache (the buffer may then be partly written: read the window through GDAL).
     func read(_ window: RasterWindow, into values: UnsafeMutableBufferPointer<Float>) -> Bool {
         let target = values.baseAddress!
-        return copy(window) { from, to, count in (target + to).update(from: from, count: count) }
+        return copy(window, direct: target) { from, to, count in (target + to).update(from: from, count: count) }
     }
 
     /// The same, each value widened to a Double (as GDAL converts it).
@@ -108,8 +109,11 @@ final class DeflateFloat32Blocks {
     }
 
     /// Decodes the blocks `window` overlaps, handing each row of the part of the window in a block to
-    /// `copyRow` (the values, the row's offset in the window, how many).
-    private func copy(_ window: RasterWindow, row copyRow: (UnsafePointer<Float>, Int, Int) -> Void) -> Bool {
+    /// `copyRow` (the values, the row's offset in the window, how many). With `direct`, the window's Float32
+    /// values themselves: a block whose rows lie whole in the window is decoded straight into them, without
+    /// the copy (most blocks of whole-block windows, as hazard blocks are read).
+    private func copy(_ window: RasterWindow, direct: UnsafeMutablePointer<Float>? = nil,
+                      row copyRow: (UnsafePointer<Float>, Int, Int) -> Void) -> Bool {
         let firstBlockColumn = window.column / blockWidth, lastBlockColumn = (window.column + window.width - 1) / blockWidth
         let firstBlockRow = window.row / blockHeight, lastBlockRow = (window.row + window.height - 1) / blockHeight
         // Only the last block is kept, so a window that uses only a few of the cells it would decode (a row at
@@ -125,10 +129,17 @@ final class DeflateFloat32Blocks {
         }
         guard decodedCells <= 2 * window.cellCount else { return false }
         func copyBlock(_ blockColumn: Int, _ blockRow: Int) -> Bool {
-            guard decode(column: blockColumn, row: blockRow) else { return false }
             // The part of the window in this block.
             let x0 = max(window.column, blockColumn * blockWidth), x1 = min(window.column + window.width, (blockColumn + 1) * blockWidth)
             let y0 = max(window.row, blockRow * blockHeight), y1 = min(window.row + window.height, (blockRow + 1) * blockHeight)
+            // Every decoded value of the block's rows y0..<y1 has its place in the window (a block of the last
+            // column is decoded as wide as the others, past the band's edge).
+            if let direct, blockRow * blocksAcross + blockColumn != blockIndex, x0 == blockColumn * blockWidth,
+               x0 + blockWidth <= window.column + window.width, y0 == blockRow * blockHeight {
+                return decode(column: blockColumn, row: blockRow, rows: y1 - y0,
+                              into: direct + (y0 - window.row) * window.width + (x0 - window.column), rowStride: window.width)
+            }
+            guard decode(column: blockColumn, row: blockRow) else { return false }
             block.withUnsafeBufferPointer { block in
                 for y in y0..<y1 {
                     let from = (y - blockRow * blockHeight) * blockWidth + (x0 - blockColumn * blockWidth)
@@ -155,13 +166,16 @@ final class DeflateFloat32Blocks {
         let index = row * blocksAcross + column
         if index == blockIndex { return true }
         blockIndex = -1
-        let decoded = block.withUnsafeMutableBufferPointer { decode(column: column, row: row, into: $0.baseAddress!) }
+        let decoded = block.withUnsafeMutableBufferPointer {
+            decode(column: column, row: row, rows: blockHeight, into: $0.baseAddress!, rowStride: blockWidth)
+        }
         if decoded { blockIndex = index } else { failedBlocks += 1 }
         return decoded
     }
 
-    /// Decodes block (`column`, `row`) into `target` (room for a whole block).
-    private func decode(column: Int, row: Int, into target: UnsafeMutablePointer<Float>) -> Bool {
+    /// Decodes block (`column`, `row`) into `target`: at most its first `rows` rows, row r from
+    /// `target + r * rowStride`, each `blockWidth` values.
+    private func decode(column: Int, row: Int, rows wanted: Int, into target: UnsafeMutablePointer<Float>, rowStride: Int) -> Bool {
         guard let offset = blockNumber("BLOCK_OFFSET", column, row), offset > 0,
               let size = blockNumber("BLOCK_SIZE", column, row), size > 0, size <= Self.largestBlockBytes * 2
         else { return false }
@@ -189,57 +203,94 @@ final class DeflateFloat32Blocks {
         }
         // libtiff takes a short last block only from a strip (a block as wide as the band).
         guard produced == blockBytes || (blockWidth == width && produced == rowsLeft * rowBytes) else { return false }
-        let rows = produced / rowBytes
-        undoPredictor(rows: rows, into: target)
+        undoPredictor(rows: min(wanted, produced / rowBytes), into: target, rowStride: rowStride)
         decodedBlocks += 1
         return true
     }
 
-    /// Undoes the floating-point predictor on the first `rows` rows of `inflated` into `target`: a running sum
-    /// of each row's bytes, then each value assembled from its four byte planes.
-    private func undoPredictor(rows: Int, into target: UnsafeMutablePointer<Float>) {
+    /// Undoes the floating-point predictor on the first `rows` rows of `inflated` into `target`, a row every
+    /// `rowStride` values (see ``assembleRow(_:width:into:)``).
+    private func undoPredictor(rows: Int, into target: UnsafeMutablePointer<Float>, rowStride: Int) {
         let w = blockWidth
-        inflated.withUnsafeMutableBufferPointer { bytes in
-            for r in 0..<rows {
-                let row = bytes.baseAddress! + r &* 4 &* w
-                Self.runningSum(row, count: 4 &* w)
-                let out = target + r &* w
-                let p0 = row, p1 = row + w, p2 = row + 2 &* w, p3 = row + 3 &* w
-                for k in 0..<w {
-                    out[k] = Float(bitPattern: UInt32(p0[k]) &<< 24 | UInt32(p1[k]) &<< 16 | UInt32(p2[k]) &<< 8 | UInt32(p3[k]))
-                }
-            }
+        inflated.withUnsafeBufferPointer { bytes in
+            for r in 0..<rows { Self.assembleRow(bytes.baseAddress! + r &* 4 &* w, width: w, into: target + r &* rowStride) }
         }
     }
 
-    /// Replaces each of `count` bytes by the sum (modulo 256) of it and all before it, 16 bytes at a time:
-    /// within each half of a vector by three shifted additions (lane-wise, so no carry crosses a byte),
-    /// then the first half's last byte added to the second half and the running sum to all 16.
-    private static func runningSum(_ bytes: UnsafeMutablePointer<UInt8>, count: Int) {
+    /// One row's values from its bytes as stored: the running sum (modulo 256) of the row's bytes, four planes
+    /// of `width` bytes one after the other, each value then assembled from its byte in each plane.
+    ///
+    /// Done in one pass over the four planes side by side, 16 values at a time: the running sum where a plane
+    /// starts is the sum of the planes before it, which a first, quicker pass adds up. Each plane's 16 bytes
+    /// get their running sum within the vector, then the plane's sum so far (kept in every byte of a vector);
+    /// interleaving the four planes' vectors gives the 16 values. All of it stays in SSE2 registers: byte
+    /// shifts of the whole vector, broadcasts and unpacks, which the compiler emits for these shuffles.
+    static func assembleRow(_ row: UnsafePointer<UInt8>, width w: Int, into out: UnsafeMutablePointer<Float>) {
         typealias Bytes = SIMD16<UInt8>
-        let raw = UnsafeMutableRawPointer(bytes)
-        let upperHalf = Bytes(0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF)
-        var carry: UInt8 = 0
-        var i = 0
-        while i &+ 16 <= count {
-            var v = raw.loadUnaligned(fromByteOffset: i, as: Bytes.self)
-            v &+= unsafeBitCast(unsafeBitCast(v, to: SIMD2<UInt64>.self) &<< 8, to: Bytes.self)
-            v &+= unsafeBitCast(unsafeBitCast(v, to: SIMD2<UInt64>.self) &<< 16, to: Bytes.self)
-            v &+= unsafeBitCast(unsafeBitCast(v, to: SIMD2<UInt64>.self) &<< 32, to: Bytes.self)
-            v &+= Bytes(repeating: v[7]) & upperHalf
-            // The vector's own total, taken before the running sum is added (as a 16-bit lane, which SSE2
-            // extracts in a register), so that the only dependency from one vector to the next is a scalar add.
-            let total = UInt8(truncatingIfNeeded: unsafeBitCast(v, to: SIMD8<UInt16>.self)[7] &>> 8)
-            v &+= Bytes(repeating: carry)
-            carry &+= total
-            raw.storeBytes(of: v, toByteOffset: i, as: Bytes.self)
-            i &+= 16
+        let p0 = row, p1 = row + w, p2 = row + 2 &* w, p3 = row + 3 &* w
+        let s0 = byteSum(p0, count: w), s1 = byteSum(p1, count: w), s2 = byteSum(p2, count: w)
+        var c0 = Bytes(), c1 = Bytes(repeating: s0), c2 = Bytes(repeating: s0 &+ s1), c3 = Bytes(repeating: s0 &+ s1 &+ s2)
+        let raw = UnsafeMutableRawPointer(out)
+        var k = 0
+        while k &+ 16 <= w {
+            let v0 = runningSum(UnsafeRawPointer(p0 + k).loadUnaligned(as: Bytes.self))
+            let v1 = runningSum(UnsafeRawPointer(p1 + k).loadUnaligned(as: Bytes.self))
+            let v2 = runningSum(UnsafeRawPointer(p2 + k).loadUnaligned(as: Bytes.self))
+            let v3 = runningSum(UnsafeRawPointer(p3 + k).loadUnaligned(as: Bytes.self))
+            let b0 = v0 &+ c0, b1 = v1 &+ c1, b2 = v2 &+ c2, b3 = v3 &+ c3
+            // The next carries from the vectors' own totals, so that the only dependency from one vector to the
+            // next is an add.
+            c0 &+= Bytes(repeating: v0[15])
+            c1 &+= Bytes(repeating: v1[15])
+            c2 &+= Bytes(repeating: v2[15])
+            c3 &+= Bytes(repeating: v3[15])
+            // Little-endian values: the least significant byte (plane 3) first.
+            let low32 = b3.interleavedLow8(b2), low10 = b1.interleavedLow8(b0)
+            let high32 = b3.interleavedHigh8(b2), high10 = b1.interleavedHigh8(b0)
+            raw.storeBytes(of: low32.interleavedLow16(low10), toByteOffset: k &* 4, as: Bytes.self)
+            raw.storeBytes(of: low32.interleavedHigh16(low10), toByteOffset: k &* 4 &+ 16, as: Bytes.self)
+            raw.storeBytes(of: high32.interleavedLow16(high10), toByteOffset: k &* 4 &+ 32, as: Bytes.self)
+            raw.storeBytes(of: high32.interleavedHigh16(high10), toByteOffset: k &* 4 &+ 48, as: Bytes.self)
+            k &+= 16
         }
-        while i < count {
-            carry &+= bytes[i]
-            bytes[i] = carry
-            i &+= 1
+        var t0 = c0[0], t1 = c1[0], t2 = c2[0], t3 = c3[0]
+        while k < w {
+            t0 &+= p0[k]
+            t1 &+= p1[k]
+            t2 &+= p2[k]
+            t3 &+= p3[k]
+            out[k] = Float(bitPattern: UInt32(t0) &<< 24 | UInt32(t1) &<< 16 | UInt32(t2) &<< 8 | UInt32(t3))
+            k &+= 1
         }
+    }
+
+    /// The sum modulo 256 of `count` bytes.
+    @inline(__always)
+    private static func byteSum(_ bytes: UnsafePointer<UInt8>, count: Int) -> UInt8 {
+        var sums = SIMD16<UInt8>(repeating: 0)
+        var k = 0
+        while k &+ 16 <= count {
+            sums &+= UnsafeRawPointer(bytes + k).loadUnaligned(as: SIMD16<UInt8>.self)
+            k &+= 16
+        }
+        var sum = sums.wrappedSum()
+        while k < count {
+            sum &+= bytes[k]
+            k &+= 1
+        }
+        return sum
+    }
+
+    /// Each byte of `v` replaced by the sum (modulo 256) of it and those before it: the vector added to itself
+    /// shifted by 1, 2, 4 and 8 bytes.
+    @inline(__always)
+    private static func runningSum(_ v: SIMD16<UInt8>) -> SIMD16<UInt8> {
+        var v = v
+        v &+= SIMD16(0, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14])
+        v &+= SIMD16(0, 0, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13])
+        v &+= SIMD16(0, 0, 0, 0, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11])
+        v &+= SIMD16(0, 0, 0, 0, 0, 0, 0, 0, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7])
+        return v
     }
 
     /// `BLOCK_OFFSET_x_y` or `BLOCK_SIZE_x_y` of the `TIFF` metadata domain: where the block's bytes are and

@@ -250,4 +250,27 @@ import Testing
         let gdal = try Dataset.open(path, update: true).band(1)
         #expect(throws: GDALError.self) { try gdal.read(RasterWindow(column: 16, row: 16, width: 4, height: 4), as: Double.self) }
     }
+
+    /// The predictor undone 16 values at a time (``DeflateFloat32Blocks/assembleRow(_:width:into:)``) is the
+    /// byte-by-byte running sum of the TIFF specification's floating-point predictor, then each value's four
+    /// bytes from the four planes (most significant first), for rows of every width around a multiple of 16.
+    @Test func assemblingARowIsTheByteByByteRunningSum() {
+        var state: UInt64 = 2024
+        for width in [1, 2, 15, 16, 17, 31, 32, 33, 47, 48, 100, 255, 256, 257] {
+            let bytes: [UInt8] = (0..<(4 * width)).map { _ in
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                return UInt8(truncatingIfNeeded: state >> 56)
+            }
+            var sums = bytes
+            for i in 1..<sums.count { sums[i] = sums[i] &+ sums[i - 1] }
+            let expected = (0..<width).map { k in
+                UInt32(sums[k]) << 24 | UInt32(sums[width + k]) << 16 | UInt32(sums[2 * width + k]) << 8 | UInt32(sums[3 * width + k])
+            }
+            var values = [Float](repeating: .nan, count: width)
+            bytes.withUnsafeBufferPointer { row in
+                values.withUnsafeMutableBufferPointer { DeflateFloat32Blocks.assembleRow(row.baseAddress!, width: width, into: $0.baseAddress!) }
+            }
+            #expect(values.map(\.bitPattern) == expected, "width \(width)")
+        }
+    }
 }
