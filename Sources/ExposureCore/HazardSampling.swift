@@ -1,3 +1,5 @@
+import GridGeometry
+
 /// Reads hazard cells for one worker thread. ExposureAdapters implements it over GDAL and PROJ.
 public protocol HazardRasterReader {
     /// The hazard raster's own grid, in its own CRS.
@@ -155,9 +157,14 @@ public struct HazardSampler {
                 planar.withUnsafeMutableBufferPointer { ($0.baseAddress! + l * cells).update(from: codes.baseAddress!, count: cells) }
             }
         }
-        var side = [UInt8](repeating: 0, count: cells * stride)
+        // 16 bytes to spare at the end for ``transpose(_:cells:lanes:into:)``.
+        var side = [UInt8](repeating: 0, count: cells * stride + 16)
         planar.withUnsafeBufferPointer { planar in
             side.withUnsafeMutableBufferPointer { side in
+                if lanes.elementsEqual(0..<stride) {
+                    transpose(planar.baseAddress!, cells: cells, lanes: stride, into: side.baseAddress!)
+                    return
+                }
                 lanes.withUnsafeBufferPointer { lanes in
                     let from = planar.baseAddress!, to = side.baseAddress!
                     for k in 0..<cells {
@@ -184,6 +191,65 @@ public struct HazardSampler {
                     }
                 }
             }
+        }
+    }
+
+    /// `side[k * lanes + l] = planar[l * cells + k]`: `lanes` planes of `cells` codes each, side by side. Blocks
+    /// of 16 planes by 16 cells are transposed in four rounds of unpacks (bytes, then 16-, 32- and 64-bit
+    /// lanes, which the compiler emits as `punpck` instructions), and each cell's 16 codes stored at once.
+    /// `side` has room for 16 bytes more than `cells * lanes`: when fewer than 16 planes are left, the store
+    /// of a cell's last codes runs over into the next cells, which are stored after it.
+    static func transpose(_ planar: UnsafePointer<UInt8>, cells: Int, lanes: Int, into side: UnsafeMutablePointer<UInt8>) {
+        typealias Bytes = SIMD16<UInt8>
+        let rows = UnsafeMutablePointer<Bytes>.allocate(capacity: 16), next = UnsafeMutablePointer<Bytes>.allocate(capacity: 16)
+        defer {
+            rows.deallocate()
+            next.deallocate()
+        }
+        let out = UnsafeMutableRawPointer(side)
+        var k = 0
+        while k &+ 16 <= cells {
+            // The last group of planes first: it is the one whose stores run over into the next cells' first
+            // codes, which the full groups then store.
+            var group = ((lanes &- 1) / 16) &* 16
+            while group >= 0 {
+                let count = min(16, lanes &- group)
+                for l in 0..<16 {
+                    let plane: UnsafePointer<UInt8> = planar + (group &+ l) &* cells
+                    rows[l] = l < count ? UnsafeRawPointer(plane + k).loadUnaligned(as: Bytes.self) : Bytes()
+                }
+                for i in 0..<8 {
+                    next[2 &* i] = rows[2 &* i].interleavedLow8(rows[2 &* i &+ 1])
+                    next[2 &* i &+ 1] = rows[2 &* i].interleavedHigh8(rows[2 &* i &+ 1])
+                }
+                // rows[4q + m]: planes 4q..<4q+4 of cells 4m..<4m+4.
+                for q in 0..<4 {
+                    let a = next[4 &* q], b = next[4 &* q &+ 1], c = next[4 &* q &+ 2], d = next[4 &* q &+ 3]
+                    rows[4 &* q] = a.interleavedLow16(c)
+                    rows[4 &* q &+ 1] = a.interleavedHigh16(c)
+                    rows[4 &* q &+ 2] = b.interleavedLow16(d)
+                    rows[4 &* q &+ 3] = b.interleavedHigh16(d)
+                }
+                // next[8o + j]: planes 8o..<8o+8 of cells 2j and 2j+1.
+                for o in 0..<2 {
+                    for m in 0..<4 {
+                        let a = rows[8 &* o &+ m], b = rows[8 &* o &+ 4 &+ m]
+                        next[8 &* o &+ 2 &* m] = a.interleavedLow32(b)
+                        next[8 &* o &+ 2 &* m &+ 1] = a.interleavedHigh32(b)
+                    }
+                }
+                for j in 0..<8 {
+                    let cell = (k &+ 2 &* j) &* lanes &+ group
+                    out.storeBytes(of: next[j].interleavedLow64(next[8 &+ j]), toByteOffset: cell, as: Bytes.self)
+                    out.storeBytes(of: next[j].interleavedHigh64(next[8 &+ j]), toByteOffset: cell &+ lanes, as: Bytes.self)
+                }
+                group &-= 16
+            }
+            k &+= 16
+        }
+        while k < cells {
+            for l in 0..<lanes { side[k &* lanes &+ l] = planar[l &* cells &+ k] }
+            k &+= 1
         }
     }
 

@@ -132,4 +132,26 @@ import Testing
         // The hazards reach every class and leave some people unknown, so the comparison covers them all.
         #expect(whole.hazardTotals.allSatisfy { $0.contains { $0.hazardUnknown > 0 } && $0.contains { $0.exposedByClass.allSatisfy { $0 > 0 } } })
     }
+
+    /// Planes of codes put side by side 16 by 16 (``HazardSampler/transpose(_:cells:lanes:into:)``) are the
+    /// codes put one by one, for counts of planes and cells on either side of multiples of 16; the 16 bytes
+    /// to spare after them may be overwritten, nothing beyond.
+    @Test func transposingPlanesIsPuttingCodesOneByOne() {
+        var random = SeededGenerator(seed: 16)
+        for lanes in [1, 2, 3, 15, 16, 17, 31, 32, 33] {
+            for cells in [1, 2, 15, 16, 17, 40, 100] {
+                let planar = (0..<(lanes * cells)).map { _ in UInt8.random(in: 0...255, using: &random) }
+                var expected = [UInt8](repeating: 0, count: lanes * cells)
+                for k in 0..<cells { for l in 0..<lanes { expected[k * lanes + l] = planar[l * cells + k] } }
+                var side = [UInt8](repeating: 0xEE, count: lanes * cells + 16 + 8)
+                planar.withUnsafeBufferPointer { planar in
+                    side.withUnsafeMutableBufferPointer {
+                        HazardSampler.transpose(planar.baseAddress!, cells: cells, lanes: lanes, into: $0.baseAddress!)
+                    }
+                }
+                #expect(Array(side[..<(lanes * cells)]) == expected, "\(lanes) planes of \(cells) cells")
+                #expect(side[(lanes * cells + 16)...].allSatisfy { $0 == 0xEE }, "\(lanes) planes of \(cells) cells")
+            }
+        }
+    }
 }
