@@ -95,9 +95,10 @@ public final class HazardCodeBlocks: Sendable {
     }
 
     /// Fills `codes[0..<window.cellCount]` (row-major) with the codes of `window` (inside the raster), from the
-    /// blocks held, decoding the missing ones with `decode` (the codes of a window, row-major). A block another
-    /// worker is decoding is waited for, after the others: two workers on neighbouring chunks want the same
-    /// blocks at the same time, and decoding them twice was most of what sharing saves.
+    /// blocks held, decoding the missing ones with `decode` (which writes the codes of a window, row-major,
+    /// into the first cells of its array, grown when too small). A block another worker is decoding is waited
+    /// for, after the others: two workers on neighbouring chunks want the same blocks at the same time, and
+    /// decoding them twice was most of what sharing saves.
     public func codes(of window: GridWindow, into codes: inout [UInt8],
                       decode: (GridWindow, inout [UInt8]) throws -> Void) throws {
         if codes.count < window.cellCount { codes = [UInt8](repeating: 0, count: window.cellCount) }
@@ -144,8 +145,10 @@ public final class HazardCodeBlocks: Sendable {
                     state.withLock { $0.decoded += 1 }
                 case .decode(keep: true):
                     do {
-                        try decode(block, &decoded)
-                        let whole = Array(decoded[0..<block.cellCount])
+                        // Decoded into an array of its own, which is then held (no copy); decoding writes every
+                        // code, so it is not filled first.
+                        var whole = [UInt8](unsafeUninitializedCapacity: block.cellCount) { $1 = block.cellCount }
+                        try decode(block, &whole)
                         held = whole
                         state.withLock { s in
                             s.decoded += 1

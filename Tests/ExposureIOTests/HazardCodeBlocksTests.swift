@@ -161,6 +161,45 @@ import Testing
         #expect(GDALHazardReader.float32AtOrAbove(1e39) == .infinity)
     }
 
+    /// The codes of Float32 cells 16 at a time (``GDALHazardReader/classify(_:count:thresholds:noData:unknown:into:)``)
+    /// are HazardClasses.code(for:)'s, with nodata and every NaN unknown; an infinity that is not nodata is
+    /// reported wherever it lies, in the vectors or in the tail.
+    @Test func classifyingSixteenAtATimeIsClassingEachValue() throws {
+        let classes = try HazardClasses(thresholds: [0.1, 0.7, 1.5])
+        let thresholds = classes.thresholds.map(GDALHazardReader.float32AtOrAbove)
+        let specials: [Float] = [-9999, .nan, -.nan, Float(bitPattern: 0x7FA0_0001), 0, -0.0, 0.1, Float(0.1).nextDown, Float(0.1).nextUp,
+                                 0.7, 1.5, Float(1.5).nextDown, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, .leastNonzeroMagnitude]
+        var random = SeededGenerator(seed: 3)
+        func classify(_ values: [Float], noData: Float) -> ([UInt8], Bool) {
+            var codes = [UInt8](repeating: 0xEE, count: values.count)
+            let infinite = values.withUnsafeBufferPointer { values in
+                codes.withUnsafeMutableBufferPointer {
+                    GDALHazardReader.classify(values.baseAddress!, count: values.count, thresholds: thresholds, noData: noData,
+                                              unknown: classes.unknownCode, into: $0.baseAddress!)
+                }
+            }
+            return (codes, infinite)
+        }
+        for count in [1, 2, 15, 16, 17, 32, 33, 50, 1000] {
+            var values = (0..<count).map { _ in
+                Bool.random(using: &random) ? specials.randomElement(using: &random)! : Float.random(in: -1..<3, using: &random)
+            }
+            let expected = values.map { $0 == -9999 ? classes.unknownCode : classes.code(for: Double($0)) }
+            #expect(classify(values, noData: -9999) == (expected, false), "\(count) values")
+            // An infinity, in the vectors or the tail, is reported unless it is the nodata value.
+            for at in Set([0, count / 2, count - 1]) {
+                for infinity in [Float.infinity, -.infinity] {
+                    let kept = values[at]
+                    values[at] = infinity
+                    #expect(classify(values, noData: -9999).1, "\(infinity) at \(at) of \(count)")
+                    let (codes, infinite) = classify(values, noData: infinity)
+                    #expect(!infinite && codes[at] == classes.unknownCode, "\(infinity) as nodata at \(at) of \(count)")
+                    values[at] = kept
+                }
+            }
+        }
+    }
+
     /// An infinite hazard value stops a run only where a read needs it: in a block shared with the regions' cells
     /// but itself outside every chunk's reads, it must not.
     @Test func anInfinityOutsideEveryReadStopsNothing() throws {
