@@ -104,7 +104,7 @@ final class RFC7946Geometry {
     /// (infinite or NaN: the driver reports it).
     static func appendCoordinate(_ value: Double, to out: inout [UInt8]) throws -> Bool {
         guard value.isFinite else { return false }
-        if let (negative, integer, fraction) = fixed7(value) {
+        if let (negative, integer, fraction) = FixedDecimals.split(value, decimals: 7) {
             // The 7 decimals, last first; OGR trims a run of 4 zeros or nines it takes for round-off: those
             // values are left to it.
             var decimals: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0)
@@ -121,7 +121,7 @@ final class RFC7946Geometry {
             }
             if !runs {
                 if negative { out.append(UInt8(ascii: "-")) }
-                appendDecimal(integer, to: &out)
+                FixedDecimals.appendDigits(integer, to: &out)
                 out.append(UInt8(ascii: "."))
                 withUnsafeBytes(of: &decimals) { d in
                     var last = 6
@@ -133,42 +133,6 @@ final class RFC7946Geometry {
         }
         out += try ogrCoordinate(value)
         return true
-    }
-
-    private static func appendDecimal(_ value: UInt64, to out: inout [UInt8]) {
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for the 16 digits of a value under 1e15
-        var count = 0, rest = value
-        withUnsafeMutableBytes(of: &digits) { d in
-            repeat {
-                d[count] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-                count += 1
-            } while rest > 0
-            for i in stride(from: count - 1, through: 0, by: -1) { out.append(d[i]) }
-        }
-    }
-
-    /// `value` rounded to 7 decimals exactly as `printf("%.7f")` does (the binary value rounded to nearest,
-    /// ties to even): its sign, integer part and 7 decimals (as an integer); nil from 1e15 on.
-    static func fixed7(_ value: Double) -> (negative: Bool, integer: UInt64, fraction: UInt64)? {
-        let magnitude = abs(value)
-        guard magnitude < 1e15 else { return nil }
-        var scaled: UInt128 = 0  // magnitude x 10^7, rounded
-        if magnitude != 0 {
-            let significand = UInt128(magnitude.significandBitPattern | (magnitude.isNormal ? 1 << 52 : 0))
-            let exponent = magnitude.isNormal ? Int(magnitude.exponentBitPattern) - 1075 : -1074
-            let product = significand * 10_000_000
-            if exponent >= 0 {
-                scaled = product << exponent
-            } else if -exponent < 128 {
-                let shift = -exponent
-                var quotient = product >> shift
-                let remainder = product & ((1 << shift) - 1), half: UInt128 = 1 << (shift - 1)
-                if remainder > half || (remainder == half && quotient & 1 == 1) { quotient += 1 }
-                scaled = quotient
-            }
-        }
-        return (value.sign == .minus, UInt64(scaled / 10_000_000), UInt64(scaled % 10_000_000))
     }
 
     /// The coordinate as OGR prints it, asked of OGR (a point exported at 7 decimals).

@@ -53,21 +53,14 @@ public enum ResultWriter {
         text.reserveCapacity((table.rows.count + 1) * table.columns.count * 12)
         text += table.columnNames.map { csvField(.string($0), column: .regionID) }.joined(separator: ",").utf8
         text.append(UInt8(ascii: "\n"))
-        var number = [CChar](repeating: 0, count: 64)
         for row in table.rows {
             for (index, value) in row.enumerated() {
                 if index > 0 { text.append(UInt8(ascii: ",")) }
-                // Numbers, most of the table, through C's printf into one buffer: String(format:) costs
-                // several times more per field (a table of a country's municipalities has a hundred thousand).
-                if case .real(let v) = value, !v.isNaN {
-                    let decimals = Int32(table.columns[index].csvDecimals)
-                    let length = number.withUnsafeMutableBufferPointer { buffer in
-                        withVaList([decimals, v]) { Int(vsnprintf(buffer.baseAddress, buffer.count, "%.*f", $0)) }
-                    }
-                    if length >= 0 && length < number.count {
-                        number.withUnsafeBytes { text += $0.prefix(length) }
-                        continue
-                    }
+                // Numbers, most of the table, as printf writes them but made here (FixedDecimals): through
+                // printf or String(format:) they cost several times more per field (a table of a country's
+                // municipalities has a hundred thousand).
+                if case .real(let v) = value, FixedDecimals.append(v, decimals: table.columns[index].csvDecimals, to: &text) {
+                    continue
                 }
                 text += csvField(value, column: table.columns[index]).utf8
             }

@@ -36,20 +36,31 @@ import Testing
         return values
     }
 
-    @Test func sevenDecimalsAreWhatPrintfWrites() {
+    /// Fixed decimals made by FixedDecimals, as coordinates (7) and CSV fields (0 to 8) are written, are what
+    /// printf writes.
+    @Test func fixedDecimalsAreWhatPrintfWrites() {
         var number = [CChar](repeating: 0, count: 64)
-        for v in Self.values() {
-            guard let (negative, integer, fraction) = RFC7946Geometry.fixed7(v) else {
-                #expect(abs(v) >= 1e15)
-                continue
+        let values = Self.values()
+        for decimals in 0...FixedDecimals.maximumDecimals {
+            var checked = 0
+            for (i, v) in values.enumerated() where decimals == 7 || i % 4 == 0 {
+                var ours: [UInt8] = []
+                guard FixedDecimals.append(v, decimals: decimals, to: &ours) else {
+                    #expect(abs(v) >= 1e15)
+                    continue
+                }
+                let printf = number.withUnsafeMutableBufferPointer { buffer in
+                    withVaList([Int32(decimals), v]) { _ = vsnprintf(buffer.baseAddress, buffer.count, "%.*f", $0) }
+                    return String(cString: buffer.baseAddress!)
+                }
+                #expect(String(decoding: ours, as: UTF8.self) == printf, "\(v) at \(decimals) decimals")
+                checked += 1
             }
-            let printf = number.withUnsafeMutableBufferPointer { buffer in
-                withVaList([v]) { _ = vsnprintf(buffer.baseAddress, buffer.count, "%.7f", $0) }
-                return String(cString: buffer.baseAddress!)
-            }
-            let fractionText = String(fraction), padded = String(repeating: "0", count: 7 - fractionText.count) + fractionText
-            #expect("\(negative ? "-" : "")\(integer).\(padded)" == printf, "\(v)")
+            #expect(checked > 4_000)
         }
+        var out: [UInt8] = []
+        #expect(!FixedDecimals.append(.nan, decimals: 6, to: &out) && !FixedDecimals.append(.infinity, decimals: 6, to: &out))
+        #expect(!FixedDecimals.append(1, decimals: 9, to: &out) && out.isEmpty)
     }
 
     @Test func coordinatesAreWhatOGRWrites() throws {
@@ -59,7 +70,7 @@ import Testing
             #expect(try RFC7946Geometry.appendCoordinate(v, to: &ours))
             let theirs = try RFC7946Geometry.ogrCoordinate(v)
             #expect(String(decoding: ours, as: UTF8.self) == String(decoding: theirs, as: UTF8.self), "\(v)")
-            if let digits = RFC7946Geometry.fixed7(v), !String(digits.fraction + 10_000_000).contains("0000"),
+            if let digits = FixedDecimals.split(v, decimals: 7), !String(digits.fraction + 10_000_000).contains("0000"),
                !String(digits.fraction).contains("9999") { fast += 1 }
         }
         // Most values are made here, not asked of OGR.
