@@ -281,16 +281,22 @@ final class DeflateFloat32Blocks {
         return sum
     }
 
-    /// Each byte of `v` replaced by the sum (modulo 256) of it and those before it: the vector added to itself
-    /// shifted by 1, 2, 4 and 8 bytes.
+    /// Each byte of `v` replaced by the sum (modulo 256) of it and those before it: within each half, the half
+    /// added to itself shifted by 8, 16 and 32 bits (shifts of 64-bit lanes, so no byte crosses into the other
+    /// half), then the first half's total added to the second half. Written with lane shifts rather than as
+    /// vectors built from `v`'s bytes, which the optimiser turns into a load per byte.
     @inline(__always)
     private static func runningSum(_ v: SIMD16<UInt8>) -> SIMD16<UInt8> {
+        typealias Bytes = SIMD16<UInt8>
         var v = v
-        v &+= SIMD16(0, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14])
-        v &+= SIMD16(0, 0, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13])
-        v &+= SIMD16(0, 0, 0, 0, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11])
-        v &+= SIMD16(0, 0, 0, 0, 0, 0, 0, 0, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7])
-        return v
+        v &+= unsafeBitCast(unsafeBitCast(v, to: SIMD2<UInt64>.self) &<< 8, to: Bytes.self)
+        v &+= unsafeBitCast(unsafeBitCast(v, to: SIMD2<UInt64>.self) &<< 16, to: Bytes.self)
+        v &+= unsafeBitCast(unsafeBitCast(v, to: SIMD2<UInt64>.self) &<< 32, to: Bytes.self)
+        // The first half's total (its last byte) in every byte of the second half: the 64-bit lanes' high
+        // bytes broadcast, the first lane's kept in the second half only.
+        let totals = unsafeBitCast(unsafeBitCast(v, to: SIMD2<UInt64>.self) &>> 56, to: SIMD4<UInt32>.self)
+        let lowTotal = UInt32(truncatingIfNeeded: totals[0]) &* 0x0101_0101
+        return v &+ unsafeBitCast(SIMD4<UInt32>(0, 0, lowTotal, lowTotal), to: Bytes.self)
     }
 
     /// `BLOCK_OFFSET_x_y` or `BLOCK_SIZE_x_y` of the `TIFF` metadata domain: where the block's bytes are and
