@@ -30,6 +30,11 @@ enum FixedDecimals {
                 scaled = quotient
             }
         }
+        // 64-bit division where it will do (coordinates, most figures): 128-bit division is a slow call.
+        if let small = UInt64(exactly: scaled) {
+            let scale = UInt64(scale)
+            return (value.sign == .minus, small / scale, small % scale)
+        }
         return (value.sign == .minus, UInt64(scaled / scale), UInt64(scaled % scale))
     }
 
