@@ -147,30 +147,25 @@ public struct HazardSampler {
             for k in 0..<(vw * vh) { for h in 0..<stride { pointCodes[k * stride + h] = unknown[h] } }
             return
         }
-        // The lanes' codes of the window one after the other, then side by side: `side[cell * stride + h]`,
+        // The lanes' codes of the window, each in its sampler's array, then side by side: `side[cell * stride + h]`,
         // filled cell by cell (16 bytes written together rather than a byte every 16 for each lane).
         let cells = window.cellCount
-        var planar = [UInt8](repeating: 0, count: cells * lanes.count)
-        for (l, h) in lanes.enumerated() {
-            try samplers[h].reader.readCodes(window, classes: samplers[h].classes, into: &samplers[h].codes)
-            samplers[h].codes.withUnsafeBufferPointer { codes in
-                planar.withUnsafeMutableBufferPointer { ($0.baseAddress! + l * cells).update(from: codes.baseAddress!, count: cells) }
-            }
-        }
-        // 16 bytes to spare at the end for ``transpose(_:cells:lanes:into:)``.
-        var side = [UInt8](repeating: 0, count: cells * stride + 16)
-        planar.withUnsafeBufferPointer { planar in
-            side.withUnsafeMutableBufferPointer { side in
+        for h in lanes { try samplers[h].reader.readCodes(window, classes: samplers[h].classes, into: &samplers[h].codes) }
+        // Every code is written below; 16 bytes to spare at the end for ``transpose(_:cells:into:)``.
+        let sideCount = cells * stride + 16
+        let side = [UInt8](unsafeUninitializedCapacity: sideCount) { buffer, count in
+            count = sideCount
+            withPlanes(lanes.map { samplers[$0].codes }) { planes in
                 if lanes.elementsEqual(0..<stride) {
-                    transpose(planar.baseAddress!, cells: cells, lanes: stride, into: side.baseAddress!)
+                    transpose(planes, cells: cells, into: buffer.baseAddress!)
                     return
                 }
-                lanes.withUnsafeBufferPointer { lanes in
-                    let from = planar.baseAddress!, to = side.baseAddress!
-                    for k in 0..<cells {
-                        let cell = to + k &* stride
-                        for l in 0..<lanes.count { cell[lanes[l]] = from[l &* cells &+ k] }
-                    }
+                // The lanes of the other samplers, which write them afterwards, as zeros meanwhile.
+                buffer.initialize(repeating: 0)
+                let to = buffer.baseAddress!
+                for k in 0..<cells {
+                    let cell = to + k &* stride
+                    for (l, h) in lanes.enumerated() { cell[h] = planes[l][k] }
                 }
             }
         }
@@ -194,13 +189,29 @@ public struct HazardSampler {
         }
     }
 
-    /// `side[k * lanes + l] = planar[l * cells + k]`: `lanes` planes of `cells` codes each, side by side. Blocks
-    /// of 16 planes by 16 cells are transposed in four rounds of unpacks (bytes, then 16-, 32- and 64-bit
-    /// lanes, which the compiler emits as `punpck` instructions), and each cell's 16 codes stored at once.
+    /// Calls `body` with the start of each array of `arrays`, all valid during the call (one
+    /// `withUnsafeBufferPointer` inside the other).
+    private static func withPlanes(_ arrays: [[UInt8]], _ body: (UnsafeBufferPointer<UnsafePointer<UInt8>>) -> Void) {
+        let planes = UnsafeMutablePointer<UnsafePointer<UInt8>>.allocate(capacity: max(1, arrays.count))
+        defer { planes.deallocate() }
+        func nest(_ i: Int) {
+            guard i < arrays.count else { return body(UnsafeBufferPointer(start: planes, count: arrays.count)) }
+            arrays[i].withUnsafeBufferPointer { codes in
+                planes[i] = codes.baseAddress!
+                nest(i + 1)
+            }
+        }
+        nest(0)
+    }
+
+    /// `side[k * lanes + l] = planes[l][k]` for `lanes = planes.count` planes of `cells` codes each: the planes side
+    /// by side. Blocks of 16 planes by 16 cells are transposed in four rounds of unpacks (bytes, then 16-, 32- and
+    /// 64-bit lanes, which the compiler emits as `punpck` instructions), and each cell's 16 codes stored at once.
     /// `side` has room for 16 bytes more than `cells * lanes`: when fewer than 16 planes are left, the store
     /// of a cell's last codes runs over into the next cells, which are stored after it.
-    static func transpose(_ planar: UnsafePointer<UInt8>, cells: Int, lanes: Int, into side: UnsafeMutablePointer<UInt8>) {
+    static func transpose(_ planes: UnsafeBufferPointer<UnsafePointer<UInt8>>, cells: Int, into side: UnsafeMutablePointer<UInt8>) {
         typealias Bytes = SIMD16<UInt8>
+        let lanes = planes.count
         let rows = UnsafeMutablePointer<Bytes>.allocate(capacity: 16), next = UnsafeMutablePointer<Bytes>.allocate(capacity: 16)
         defer {
             rows.deallocate()
@@ -215,8 +226,7 @@ public struct HazardSampler {
             while group >= 0 {
                 let count = min(16, lanes &- group)
                 for l in 0..<16 {
-                    let plane: UnsafePointer<UInt8> = planar + (group &+ l) &* cells
-                    rows[l] = l < count ? UnsafeRawPointer(plane + k).loadUnaligned(as: Bytes.self) : Bytes()
+                    rows[l] = l < count ? UnsafeRawPointer(planes[group &+ l] + k).loadUnaligned(as: Bytes.self) : Bytes()
                 }
                 for i in 0..<8 {
                     next[2 &* i] = rows[2 &* i].interleavedLow8(rows[2 &* i &+ 1])
@@ -248,7 +258,7 @@ public struct HazardSampler {
             k &+= 16
         }
         while k < cells {
-            for l in 0..<lanes { side[k &* lanes &+ l] = planar[l &* cells &+ k] }
+            for l in 0..<lanes { side[k &* lanes &+ l] = planes[l][k] }
             k &+= 1
         }
     }

@@ -133,7 +133,7 @@ import Testing
         #expect(whole.hazardTotals.allSatisfy { $0.contains { $0.hazardUnknown > 0 } && $0.contains { $0.exposedByClass.allSatisfy { $0 > 0 } } })
     }
 
-    /// Planes of codes put side by side 16 by 16 (``HazardSampler/transpose(_:cells:lanes:into:)``) are the
+    /// Planes of codes put side by side 16 by 16 (``HazardSampler/transpose(_:cells:into:)``) are the
     /// codes put one by one, for counts of planes and cells on either side of multiples of 16; the 16 bytes
     /// to spare after them may be overwritten, nothing beyond.
     @Test func transposingPlanesIsPuttingCodesOneByOne() {
@@ -145,8 +145,9 @@ import Testing
                 for k in 0..<cells { for l in 0..<lanes { expected[k * lanes + l] = planar[l * cells + k] } }
                 var side = [UInt8](repeating: 0xEE, count: lanes * cells + 16 + 8)
                 planar.withUnsafeBufferPointer { planar in
-                    side.withUnsafeMutableBufferPointer {
-                        HazardSampler.transpose(planar.baseAddress!, cells: cells, lanes: lanes, into: $0.baseAddress!)
+                    let planes = (0..<lanes).map { planar.baseAddress! + $0 * cells }
+                    planes.withUnsafeBufferPointer { planes in
+                        side.withUnsafeMutableBufferPointer { HazardSampler.transpose(planes, cells: cells, into: $0.baseAddress!) }
                     }
                 }
                 #expect(Array(side[..<(lanes * cells)]) == expected, "\(lanes) planes of \(cells) cells")
