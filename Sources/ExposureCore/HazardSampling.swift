@@ -179,10 +179,18 @@ public struct HazardSampler {
                         continue
                     }
                     previousRow = rows[j]
-                    for i in 0..<vw {
-                        let source = rows[j] < 0 || columns[i] < 0 ? unknown.baseAddress!
-                            : side.baseAddress! + ((rows[j] - window.row) * window.width + columns[i] - window.column) * stride
-                        copyCodes(from: source, to: out + i * stride, count: stride)
+                    guard rows[j] >= 0 else {
+                        for i in 0..<vw { copyCodes(from: unknown.baseAddress!, to: out + i &* stride, count: stride) }
+                        continue
+                    }
+                    // The hazard row's cell `column` is cell `row + column` of the window.
+                    let row = (rows[j] - window.row) * window.width - window.column
+                    columns.withUnsafeBufferPointer { columns in
+                        for i in 0..<vw {
+                            let column = columns[i]
+                            let source = column < 0 ? unknown.baseAddress! : side.baseAddress! + (row &+ column) &* stride
+                            copyCodes(from: source, to: out + i &* stride, count: stride)
+                        }
                     }
                 }
             }
@@ -263,10 +271,15 @@ public struct HazardSampler {
         }
     }
 
-    /// Copies `count` codes, eight at a time.
+    /// Copies `count` codes, sixteen then eight at a time.
     @inline(__always)
     private static func copyCodes(from source: UnsafePointer<UInt8>, to target: UnsafeMutablePointer<UInt8>, count: Int) {
         var k = 0
+        while k &+ 16 <= count {
+            UnsafeMutableRawPointer(target + k).storeBytes(of: UnsafeRawPointer(source + k).loadUnaligned(as: SIMD16<UInt8>.self),
+                                                           as: SIMD16<UInt8>.self)
+            k &+= 16
+        }
         while k + 8 <= count {
             UnsafeMutableRawPointer(target + k).storeBytes(of: UnsafeRawPointer(source + k).loadUnaligned(as: UInt64.self), as: UInt64.self)
             k += 8
