@@ -223,8 +223,8 @@ final class DeflateFloat32Blocks {
     /// Done in one pass over the four planes side by side, 16 values at a time: the running sum where a plane
     /// starts is the sum of the planes before it, which a first, quicker pass adds up. Each plane's 16 bytes
     /// get their running sum within the vector, then the plane's sum so far (kept in every byte of a vector);
-    /// interleaving the four planes' vectors gives the 16 values. All of it stays in SSE2 registers: byte
-    /// shifts of the whole vector, broadcasts and unpacks, which the compiler emits for these shuffles.
+    /// interleaving the four planes' vectors gives the 16 values. Nearly all of it stays in SSE2 registers:
+    /// shifts of 64-bit lanes, broadcasts and unpacks, which the compiler emits for these shuffles.
     static func assembleRow(_ row: UnsafePointer<UInt8>, width w: Int, into out: UnsafeMutablePointer<Float>) {
         typealias Bytes = SIMD16<UInt8>
         let p0 = row, p1 = row + w, p2 = row + 2 &* w, p3 = row + 3 &* w
@@ -292,8 +292,8 @@ final class DeflateFloat32Blocks {
         v &+= unsafeBitCast(unsafeBitCast(v, to: SIMD2<UInt64>.self) &<< 8, to: Bytes.self)
         v &+= unsafeBitCast(unsafeBitCast(v, to: SIMD2<UInt64>.self) &<< 16, to: Bytes.self)
         v &+= unsafeBitCast(unsafeBitCast(v, to: SIMD2<UInt64>.self) &<< 32, to: Bytes.self)
-        // The first half's total (its last byte) in every byte of the second half: the 64-bit lanes' high
-        // bytes broadcast, the first lane's kept in the second half only.
+        // The first half's total (its last byte) in every byte of the second half: the first 64-bit lane's
+        // high byte, spread over four bytes by a multiplication, in the second half's two 32-bit lanes.
         let totals = unsafeBitCast(unsafeBitCast(v, to: SIMD2<UInt64>.self) &>> 56, to: SIMD4<UInt32>.self)
         let lowTotal = UInt32(truncatingIfNeeded: totals[0]) &* 0x0101_0101
         return v &+ unsafeBitCast(SIMD4<UInt32>(0, 0, lowTotal, lowTotal), to: Bytes.self)
