@@ -110,8 +110,8 @@ final class DeflateFloat32Blocks {
 
     /// Decodes the blocks `window` overlaps, handing each row of the part of the window in a block to
     /// `copyRow` (the values, the row's offset in the window, how many). With `direct`, the window's Float32
-    /// values themselves: a block whose rows lie whole in the window is decoded straight into them, without
-    /// the copy (most blocks of whole-block windows, as hazard blocks are read).
+    /// values themselves: a block lying whole in the window is decoded straight into them, without the copy
+    /// (most blocks of whole-block windows, as hazard blocks are read).
     private func copy(_ window: RasterWindow, direct: UnsafeMutablePointer<Float>? = nil,
                       row copyRow: (UnsafePointer<Float>, Int, Int) -> Void) -> Bool {
         let firstBlockColumn = window.column / blockWidth, lastBlockColumn = (window.column + window.width - 1) / blockWidth
@@ -132,12 +132,16 @@ final class DeflateFloat32Blocks {
             // The part of the window in this block.
             let x0 = max(window.column, blockColumn * blockWidth), x1 = min(window.column + window.width, (blockColumn + 1) * blockWidth)
             let y0 = max(window.row, blockRow * blockHeight), y1 = min(window.row + window.height, (blockRow + 1) * blockHeight)
-            // Every decoded value of the block's rows y0..<y1 has its place in the window (a block of the last
-            // column is decoded as wide as the others, past the band's edge).
+            // The whole block in the window, every value it decodes with its place there (a block of the last
+            // column is decoded as wide as the others, past the band's edge): decoded straight into the window.
+            // A block only partly read goes through the kept block, for the next read (the rest of a strip).
             if let direct, blockRow * blocksAcross + blockColumn != blockIndex, x0 == blockColumn * blockWidth,
-               x0 + blockWidth <= window.column + window.width, y0 == blockRow * blockHeight {
-                return decode(column: blockColumn, row: blockRow, rows: y1 - y0,
-                              into: direct + (y0 - window.row) * window.width + (x0 - window.column), rowStride: window.width)
+               x0 + blockWidth <= window.column + window.width, y0 == blockRow * blockHeight,
+               y1 == min((blockRow + 1) * blockHeight, height) {
+                let decoded = decode(column: blockColumn, row: blockRow, rows: y1 - y0,
+                                     into: direct + (y0 - window.row) * window.width + (x0 - window.column), rowStride: window.width)
+                if !decoded { failedBlocks += 1 }
+                return decoded
             }
             guard decode(column: blockColumn, row: blockRow) else { return false }
             block.withUnsafeBufferPointer { block in

@@ -163,6 +163,35 @@ import Testing
         #expect(band.blocksDecodedItself == decoded)
     }
 
+    /// A block lying whole in a Float32 window is decoded straight into it and not kept; a block read in part
+    /// is decoded into the kept block, so the rest of it (the second half of a strip) is not decoded again.
+    @Test func wholeBlocksGoStraightIntoTheWindowAndPartsThroughTheKeptBlock() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("strips.tif")
+        let written = try Self.write(path, options: ["BLOCKYSIZE=8", "COMPRESS=DEFLATE", "PREDICTOR=3"])
+        func expected(_ window: RasterWindow) -> [UInt32] {
+            (window.row..<(window.row + window.height)).flatMap { row in
+                Self.bits(Array(written[0][(row * Self.width + window.column)..<(row * Self.width + window.column + window.width)]))
+            }
+        }
+        let band = try Dataset.open(path).band(1)
+        for window in [RasterWindow(column: 0, row: 0, width: Self.width, height: 4), RasterWindow(column: 0, row: 4, width: Self.width, height: 4)] {
+            #expect(Self.bits(try band.read(window, as: Float.self)) == expected(window))
+        }
+        #expect(band.blocksDecodedItself == 1)
+        // Strips 1 and 2 whole, into the window; the kept block is still strip 0, which serves its rows.
+        let whole = RasterWindow(column: 0, row: 8, width: Self.width, height: 16)
+        #expect(Self.bits(try band.read(whole, as: Float.self)) == expected(whole))
+        #expect(band.blocksDecodedItself == 3)
+        let kept = RasterWindow(column: 0, row: 2, width: Self.width, height: 3)
+        #expect(Self.bits(try band.read(kept, as: Float.self)) == expected(kept))
+        #expect(band.blocksDecodedItself == 3)
+        // The last strip, of 5 rows (53 = 6 x 8 + 5), whole.
+        let last = RasterWindow(column: 0, row: 40, width: Self.width, height: 13)
+        #expect(Self.bits(try band.read(last, as: Float.self)) == expected(last))
+        #expect(band.blocksDecodedItself == 5)
+    }
+
     @Test func readsAFileInVirtualMemory() throws {
         let path = "/vsimem/direct-\(UUID().uuidString).tif"
         let written = try Self.write(path, options: ["TILED=YES", "COMPRESS=DEFLATE", "PREDICTOR=3"])
