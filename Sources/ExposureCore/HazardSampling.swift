@@ -148,12 +148,12 @@ public struct HazardSampler {
             return
         }
         // The lanes' codes of the window, each in its sampler's array, then side by side: `side[cell * stride + h]`,
-        // filled cell by cell (16 bytes written together rather than a byte every 16 for each lane).
+        // from which each point takes its cell's codes for all lanes at once.
         let cells = window.cellCount
         for h in lanes { try samplers[h].reader.readCodes(window, classes: samplers[h].classes, into: &samplers[h].codes) }
-        // Every code is written below; 16 bytes to spare at the end for ``transpose(_:cells:into:)``.
-        let sideCount = cells * stride + 16
-        let side = [UInt8](unsafeUninitializedCapacity: sideCount) { buffer, count in
+        // Every code is written below; room for 16 bytes more, which ``transpose(_:cells:into:)`` may write.
+        let sideCount = cells * stride
+        let side = [UInt8](unsafeUninitializedCapacity: sideCount + 16) { buffer, count in
             count = sideCount
             withPlanes(lanes.map { samplers[$0].codes }) { planes in
                 if lanes.elementsEqual(0..<stride) {

@@ -40,10 +40,15 @@ import Testing
     /// printf writes.
     @Test func fixedDecimalsAreWhatPrintfWrites() {
         var number = [CChar](repeating: 0, count: 64)
-        let values = Self.values()
+        // Exact ties at every count of decimals, values that round to zero, the largest handled, and a quarter
+        // of the random ones (all of them at 7 decimals).
+        let ties: [Double] = [0.5, 1.5, 2.5, -2.5, 0.125, 0.375, -0.004, 0.0625, 1.0 / 1024, 123.456, -0.0, -1e-9, 4.5e-9,
+                              999_999_999_999_999, 123_456_789_012_345.6]
+        let values = ties + Self.values().enumerated().filter { $0.offset % 4 == 0 }.map(\.element)
+        let all = ties + Self.values()
         for decimals in 0...FixedDecimals.maximumDecimals {
             var checked = 0
-            for (i, v) in values.enumerated() where decimals == 7 || i % 4 == 0 {
+            for v in decimals == 7 ? all : values {
                 var ours: [UInt8] = []
                 guard FixedDecimals.append(v, decimals: decimals, to: &ours) else {
                     #expect(abs(v) >= 1e15)
