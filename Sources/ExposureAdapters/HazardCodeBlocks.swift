@@ -26,7 +26,8 @@ public final class HazardCodeBlocks: Sendable {
     public let across: Int, down: Int
     let budgetBytes: Int
 
-    private enum Entry { case decoding, ready([UInt8]) }
+    /// A block being decoded carries the group its waiters wait on (the decoder leaves it when done).
+    private enum Entry { case decoding(DispatchGroup), ready([UInt8]) }
 
     private struct State {
         /// The blocks held, and those a worker is decoding to hold (their bytes are counted from then).
@@ -35,7 +36,21 @@ public final class HazardCodeBlocks: Sendable {
         var remaining: [Int32]
         var bytes = 0
         var decoded = 0
+        /// Arrays of blocks let go, decoded into again: a fresh array's pages are faulted in and zeroed by the
+        /// kernel, which cost about 2 % of a 16-hazard run. At most ``spareLimit``, counted in the budget.
+        var spare: [[UInt8]] = []
+        var spareBytes = 0
+
+        /// A block's codes no chunk needs any more: kept as a spare, or freed.
+        mutating func letGo(_ codes: [UInt8]) {
+            bytes -= codes.count
+            if spare.count < HazardCodeBlocks.spareLimit {
+                spare.append(codes)
+                spareBytes += codes.count
+            }
+        }
     }
+    static let spareLimit = 2
     private let state: Mutex<State>
 
     /// - Parameters:
@@ -108,26 +123,39 @@ public final class HazardCodeBlocks: Sendable {
         }
         let bx0 = window.column / blockWidth, bx1 = (window.endColumn - 1) / blockWidth
         let by0 = window.row / blockHeight, by1 = (window.endRow - 1) / blockHeight
-        var pending: [(bx: Int, by: Int)] = []
-        for by in by0...by1 { for bx in bx0...bx1 { pending.append((bx, by)) } }
+        var pending: [(bx: Int, by: Int, group: DispatchGroup?)] = []
+        for by in by0...by1 { for bx in bx0...bx1 { pending.append((bx, by, nil)) } }
         var decoded: [UInt8] = []
         // Codes from the block's cells `origin` (row-major) into the window's.
         while !pending.isEmpty {
-            var waiting: [(bx: Int, by: Int)] = []
-            for (bx, by) in pending {
+            var waiting: [(bx: Int, by: Int, group: DispatchGroup?)] = []
+            for (bx, by, _) in pending {
                 let key = by * across + bx
                 let block = cells(ofBlock: bx, by)
-                enum Next { case use([UInt8]), wait, decode(keep: Bool) }
+                enum Next { case use([UInt8]), wait(DispatchGroup), decodeForThisRead, decodeToKeep(DispatchGroup) }
+                // A spare array to decode into, moved out of the state (held nowhere else: decoding into it copies
+                // nothing).
+                var spare: [UInt8]? = nil
                 let next = state.withLock { s -> Next in
                     switch s.blocks[key] {
                     case .ready(let held)?: return .use(held)
-                    case .decoding?: return .wait
+                    case .decoding(let group)?: return .wait(group)
                     case nil:
                         // Kept only while a chunk still needs it and the budget allows; else decoded for this read.
-                        guard s.remaining[key] > 0, s.bytes + block.cellCount <= budgetBytes else { return .decode(keep: false) }
-                        s.blocks[key] = .decoding
+                        guard s.remaining[key] > 0 else { return .decodeForThisRead }
+                        let group = DispatchGroup()
+                        group.enter()
+                        if let index = s.spare.lastIndex(where: { $0.count >= block.cellCount }) {
+                            spare = s.spare.remove(at: index)
+                            s.spareBytes -= spare!.count
+                            s.bytes += spare!.count
+                            s.blocks[key] = .decoding(group)
+                            return .decodeToKeep(group)
+                        }
+                        guard s.bytes + s.spareBytes + block.cellCount <= budgetBytes else { return .decodeForThisRead }
+                        s.blocks[key] = .decoding(group)
                         s.bytes += block.cellCount
-                        return .decode(keep: true)
+                        return .decodeToKeep(group)
                     }
                 }
                 let part = block.intersection(window)
@@ -135,29 +163,35 @@ public final class HazardCodeBlocks: Sendable {
                 var held: [UInt8] = [], origin = block
                 switch next {
                 case .use(let codes): held = codes
-                case .wait:
-                    waiting.append((bx, by))
+                case .wait(let group):
+                    waiting.append((bx, by, group))
                     continue
-                case .decode(keep: false):
+                case .decodeForThisRead:
                     try decode(part, &decoded)
                     held = decoded
                     origin = part
                     state.withLock { $0.decoded += 1 }
-                case .decode(keep: true):
+                case .decodeToKeep(let group):
+                    defer { group.leave() }
+                    // Decoded into an array of its own (a spare one, or new: decoding writes every code, so it is not
+                    // filled first), which is then held (no copy). Its size is what the budget counts.
+                    var whole: [UInt8] = []
+                    if spare != nil { swap(&whole, &spare!) } else {
+                        whole = [UInt8](unsafeUninitializedCapacity: block.cellCount) { $1 = block.cellCount }
+                    }
+                    let size = whole.count
                     do {
-                        // Decoded into an array of its own, which is then held (no copy); decoding writes every
-                        // code, so it is not filled first.
-                        var whole = [UInt8](unsafeUninitializedCapacity: block.cellCount) { $1 = block.cellCount }
                         try decode(block, &whole)
                         held = whole
                         state.withLock { s in
                             s.decoded += 1
-                            if s.remaining[key] > 0 { s.blocks[key] = .ready(whole) } else { s.blocks[key] = nil; s.bytes -= whole.count }
+                            s.bytes += whole.count - size
+                            if s.remaining[key] > 0 { s.blocks[key] = .ready(whole) } else { s.blocks[key] = nil; s.letGo(whole) }
                         }
                     } catch {
                         // A cell outside this read may be what failed (an infinite value is refused): the read itself
                         // decides, as it did before blocks were shared.
-                        state.withLock { s in s.blocks[key] = nil; s.bytes -= block.cellCount }
+                        state.withLock { s in s.blocks[key] = nil; s.bytes -= size }
                         try decode(part, &decoded)
                         held = decoded
                         origin = part
@@ -174,8 +208,9 @@ public final class HazardCodeBlocks: Sendable {
                     }
                 }
             }
-            // Only blocks other workers are decoding are left: they finish without waiting on anything.
-            if !waiting.isEmpty && waiting.count == pending.count { usleep(50) }
+            // Only blocks other workers are decoding are left (they finish without waiting on anything): the first
+            // is waited for, and its decoder wakes this worker as it finishes.
+            if !waiting.isEmpty && waiting.count == pending.count { waiting[0].group?.wait() }
             pending = waiting
         }
     }
@@ -194,7 +229,7 @@ public final class HazardCodeBlocks: Sendable {
                     // A block being decoded now is dropped by its decoder when it finds no chunk waiting.
                     if s.remaining[key] == 0, case .ready(let held)? = s.blocks[key] {
                         s.blocks[key] = nil
-                        s.bytes -= held.count
+                        s.letGo(held)
                     }
                 }
             }
