@@ -28,9 +28,12 @@ let package = Package(
             name: "CPangoCairo", pkgConfig: "pangocairo",
             providers: [.apt(["libcairo2-dev", "libpango1.0-dev"]), .brew(["pango", "cairo"])]),
         .target(name: "GridGeometry"),
+        // Two inner loops in AVX2, chosen at run time on processors that have it (the Swift code is built for
+        // baseline x86-64): the Float32 predictor's rows and the classing of hazard values.
+        .target(name: "SIMDKernels"),
         .target(
             name: "GDALSwift",
-            dependencies: ["CGDAL", "CPROJ", "GridGeometry"]),
+            dependencies: ["CGDAL", "CPROJ", "GridGeometry", "SIMDKernels"]),
         .target(name: "ExposureCore", dependencies: ["GridGeometry"]),
         .target(name: "Imagery", dependencies: ["ExposureCore"]),
         .target(name: "Cartography"),
@@ -46,7 +49,7 @@ let package = Package(
             dependencies: ["Localization", .product(name: "Mustache", package: "swift-mustache")],
             resources: [.copy("Templates")]),
         // Between GDAL and the engine: raster and region reading, hazard plans, raster writing.
-        .target(name: "ExposureAdapters", dependencies: ["GDALSwift", "ExposureCore", "Imagery", "CCrypto"]),
+        .target(name: "ExposureAdapters", dependencies: ["GDALSwift", "ExposureCore", "Imagery", "CCrypto", "SIMDKernels"]),
         // What a command leaves: the output set (all or nothing), tables, styles, GeoPackage extras, provenance.
         .target(name: "ExposureProducts", dependencies: ["ExposureAdapters", "GDALSwift", "ExposureCore", "Cartography"]),
         // Each command's plan and run: analysis, scenario run, census gridding, inundation, water and flood mapping.
@@ -68,14 +71,14 @@ let package = Package(
             name: "make-sample-data",
             dependencies: ["ExposureWorkflows", "ExposureProducts", "ExposureAdapters", "GDALSwift", "ExposureCore"]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "GDALSwiftTests", dependencies: ["GDALSwift", "TestSupport"]),
+        .testTarget(name: "GDALSwiftTests", dependencies: ["GDALSwift", "SIMDKernels", "TestSupport"]),
         .testTarget(name: "ExposureCoreTests", dependencies: ["ExposureCore"]),
         .testTarget(name: "ImageryTests", dependencies: ["Imagery", "ExposureCore"]),
         .testTarget(name: "CartographyTests", dependencies: ["Cartography"]),
         .testTarget(name: "MapsTests", dependencies: ["Maps", "Drawing", "GridGeometry"]),
         .testTarget(name: "LocalizationTests", dependencies: ["Localization"]),
         .testTarget(
-            name: "ExposureIOTests", dependencies: ["ExposureWorkflows", "ExposureProducts", "ExposureAdapters", "GDALSwift", "ExposureCore", "TestSupport"], exclude: ["Fixtures"]),
+            name: "ExposureIOTests", dependencies: ["ExposureWorkflows", "ExposureProducts", "ExposureAdapters", "GDALSwift", "ExposureCore", "SIMDKernels", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["exposure", "GDALSwift", "Localization", "TestSupport"]),
         .testTarget(name: "FuzzTests", dependencies: ["ExposureWorkflows", "ExposureProducts", "ExposureAdapters", "ExposureCore", "GDALSwift"]),
     ],

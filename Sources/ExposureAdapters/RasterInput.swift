@@ -1,5 +1,6 @@
 import ExposureCore
 import GDALSwift
+import SIMDKernels
 import Synchronization
 
 /// A raster input checked once on the main thread: its grid, CRS, band, nodata and mask. Workers reopen the
@@ -365,8 +366,12 @@ public final class GDALHazardReader: HazardRasterReader {
         let thresholds = classes.thresholds.map(Self.float32AtOrAbove)
         let infinite = floats.withUnsafeBufferPointer { values in
             codes.withUnsafeMutableBufferPointer { codes in
-                Self.classify(values.baseAddress!, count: n, thresholds: thresholds, noData: noData, unknown: classes.unknownCode,
-                              into: codes.baseAddress!)
+                guard SIMDKernel.avx2 else {
+                    return Self.classify(values.baseAddress!, count: n, thresholds: thresholds, noData: noData,
+                                         unknown: classes.unknownCode, into: codes.baseAddress!)
+                }
+                return exposure_classify_avx2(values.baseAddress!, n, thresholds, thresholds.count, noData, classes.unknownCode,
+                                              codes.baseAddress!) != 0
             }
         }
         // An infinite value that is not nodata is refused by the general path, with the file named.
@@ -374,6 +379,7 @@ public final class GDALHazardReader: HazardRasterReader {
     }
 
     /// The code of each of `count` values (the number of `thresholds` at or below it, HazardClasses.code(for:)),
+    /// the portable version of SIMDKernels' `exposure_classify_avx2` (which runs where the processor has AVX2),
     /// `unknown` for nodata and NaN; returns whether some value that is not nodata is infinite. Sixteen values
     /// at a time without a branch: each threshold's comparison adds its mask (-1 or 0) to 32-bit counts, which
     /// the compiler keeps in four SSE registers and narrows to 16 bytes at the end.

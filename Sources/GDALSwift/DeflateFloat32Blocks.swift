@@ -1,5 +1,6 @@
 import CGDAL
 import GridGeometry
+import SIMDKernels
 
 /// Reads the blocks of a Float32 GeoTIFF band compressed with DEFLATE and the floating-point predictor
 /// (`COMPRESS=DEFLATE PREDICTOR=3`, how population grids and hazard layers are usually published) without
@@ -214,11 +215,16 @@ final class DeflateFloat32Blocks {
     }
 
     /// Undoes the floating-point predictor on the first `rows` rows of `inflated` into `target`, a row every
-    /// `rowStride` values (see ``assembleRow(_:width:into:)``).
+    /// `rowStride` values (see ``assembleRow(_:width:into:)``; on processors with AVX2, its version in
+    /// SIMDKernels, which gives the same values in about half the time).
     private func undoPredictor(rows: Int, into target: UnsafeMutablePointer<Float>, rowStride: Int) {
         let w = blockWidth
         inflated.withUnsafeBufferPointer { bytes in
-            for r in 0..<rows { Self.assembleRow(bytes.baseAddress! + r &* 4 &* w, width: w, into: target + r &* rowStride) }
+            if SIMDKernel.avx2 {
+                for r in 0..<rows { exposure_assemble_row_avx2(bytes.baseAddress! + r &* 4 &* w, w, target + r &* rowStride) }
+            } else {
+                for r in 0..<rows { Self.assembleRow(bytes.baseAddress! + r &* 4 &* w, width: w, into: target + r &* rowStride) }
+            }
         }
     }
 

@@ -3,6 +3,7 @@ import Dispatch
 import ExposureCore
 import Foundation
 import GDALSwift
+import SIMDKernels
 import Synchronization
 import TestSupport
 import Testing
@@ -163,13 +164,14 @@ import Testing
 
     /// The codes of Float32 cells 16 at a time (``GDALHazardReader/classify(_:count:thresholds:noData:unknown:into:)``)
     /// are HazardClasses.code(for:)'s, with nodata and every NaN unknown; an infinity that is not nodata is
-    /// reported wherever it lies, in the vectors or in the tail.
+    /// reported wherever it lies, in the vectors or in the tail. The same of SIMDKernels' AVX2 version.
     @Test func classifyingSixteenAtATimeIsClassingEachValue() throws {
         let classes = try HazardClasses(thresholds: [0.1, 0.7, 1.5])
         let thresholds = classes.thresholds.map(GDALHazardReader.float32AtOrAbove)
         let specials: [Float] = [-9999, .nan, -.nan, Float(bitPattern: 0x7FA0_0001), 0, -0.0, 0.1, Float(0.1).nextDown, Float(0.1).nextUp,
                                  0.7, 1.5, Float(1.5).nextDown, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, .leastNonzeroMagnitude]
         var random = SeededGenerator(seed: 3)
+        // Both versions: the portable one, and the AVX2 one where the processor has AVX2 (which must agree).
         func classify(_ values: [Float], noData: Float) -> ([UInt8], Bool) {
             var codes = [UInt8](repeating: 0xEE, count: values.count)
             let infinite = values.withUnsafeBufferPointer { values in
@@ -178,9 +180,19 @@ import Testing
                                               unknown: classes.unknownCode, into: $0.baseAddress!)
                 }
             }
+            if exposure_simd_has_avx2() != 0 {
+                var avx2 = [UInt8](repeating: 0xDD, count: values.count)
+                let avx2Infinite = values.withUnsafeBufferPointer { values in
+                    avx2.withUnsafeMutableBufferPointer {
+                        exposure_classify_avx2(values.baseAddress!, values.count, thresholds, thresholds.count, noData,
+                                               classes.unknownCode, $0.baseAddress!) != 0
+                    }
+                }
+                if avx2 != codes || avx2Infinite != infinite { return (avx2, avx2Infinite) }
+            }
             return (codes, infinite)
         }
-        for count in [1, 2, 15, 16, 17, 32, 33, 50, 1000] {
+        for count in [1, 2, 15, 16, 17, 31, 32, 33, 50, 63, 64, 65, 1000] {
             var values = (0..<count).map { _ in
                 Bool.random(using: &random) ? specials.randomElement(using: &random)! : Float.random(in: -1..<3, using: &random)
             }

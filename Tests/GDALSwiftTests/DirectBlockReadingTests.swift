@@ -1,5 +1,6 @@
 import Foundation
 @testable import GDALSwift
+import SIMDKernels
 import TestSupport
 import Testing
 
@@ -282,10 +283,11 @@ import Testing
 
     /// The predictor undone 16 values at a time (``DeflateFloat32Blocks/assembleRow(_:width:into:)``) is the
     /// byte-by-byte running sum of the TIFF specification's floating-point predictor, then each value's four
-    /// bytes from the four planes (most significant first), for rows of every width around a multiple of 16.
+    /// bytes from the four planes (most significant first), for rows of every width around a multiple of 16;
+    /// so is its AVX2 version (SIMDKernels), where the processor has AVX2.
     @Test func assemblingARowIsTheByteByByteRunningSum() {
         var state: UInt64 = 2024
-        for width in [1, 2, 15, 16, 17, 31, 32, 33, 47, 48, 100, 255, 256, 257] {
+        for width in [1, 2, 15, 16, 17, 31, 32, 33, 47, 48, 63, 64, 65, 100, 255, 256, 257, 1024] {
             let bytes: [UInt8] = (0..<(4 * width)).map { _ in
                 state = state &* 6364136223846793005 &+ 1442695040888963407
                 return UInt8(truncatingIfNeeded: state >> 56)
@@ -300,6 +302,14 @@ import Testing
                 values.withUnsafeMutableBufferPointer { DeflateFloat32Blocks.assembleRow(row.baseAddress!, width: width, into: $0.baseAddress!) }
             }
             #expect(values.map(\.bitPattern) == expected, "width \(width)")
+            // The AVX2 version, which reads do use on this processor when it has AVX2.
+            if exposure_simd_has_avx2() != 0 {
+                var avx2 = [Float](repeating: .nan, count: width)
+                bytes.withUnsafeBufferPointer { row in
+                    avx2.withUnsafeMutableBufferPointer { exposure_assemble_row_avx2(row.baseAddress!, width, $0.baseAddress!) }
+                }
+                #expect(avx2.map(\.bitPattern) == expected, "AVX2, width \(width)")
+            }
         }
     }
 }
