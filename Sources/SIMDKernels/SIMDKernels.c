@@ -83,29 +83,36 @@ AVX2 void exposure_assemble_row_avx2(const uint8_t *row, long w, float *out) {
 }
 
 // As the portable version (GDALHazardReader.classify), 32 values at a time: each threshold's comparison
-// subtracts its mask (-1 or 0) from 32-bit counts; nodata and NaN take the unknown code by a blend.
+// subtracts its mask (-1 or 0) from 32-bit counts; nodata and NaN take the unknown code by a blend. An
+// infinity is found from the largest magnitude of the values that are not nodata (NaNs are nodata here):
+// the bits of a finite Float32's magnitude are below infinity's.
 AVX2 int exposure_classify_avx2(const float *values, long n, const float *thresholds, long thresholdCount,
                                 float noData, uint8_t unknown, uint8_t *codes) {
     const __m256 noDataValues = _mm256_set1_ps(noData);
     const __m256i unknownCounts = _mm256_set1_epi32(unknown);
     const __m256i signless = _mm256_set1_epi32(0x7fffffff), infinity = _mm256_set1_epi32(0x7f800000);
+    // The thresholds in registers' form once (compared from memory in the loop); more than 16 are compared
+    // by the tail loop alone.
+    __m256 levels[16];
+    long vectorEnd = thresholdCount <= 16 ? n : 0;
+    for (long t = 0; t < thresholdCount && t < 16; t++) levels[t] = _mm256_set1_ps(thresholds[t]);
     // packs work within 128-bit halves: the 32-bit lanes' order after two packs, put back.
     const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
-    __m256i infinite = _mm256_setzero_si256();
+    __m256i largest = _mm256_setzero_si256();
     long i = 0;
-    for (; i + 32 <= n; i += 32) {
+    for (; i + 32 <= vectorEnd; i += 32) {
         __m256i counts[4];
         for (int part = 0; part < 4; part++) {
             __m256 v = _mm256_loadu_ps(values + i + 8 * part);
             __m256i count = _mm256_setzero_si256();
             for (long t = 0; t < thresholdCount; t++) {
-                __m256 at = _mm256_cmp_ps(v, _mm256_set1_ps(thresholds[t]), _CMP_GE_OQ);
+                __m256 at = _mm256_cmp_ps(v, levels[t], _CMP_GE_OQ);
                 count = _mm256_sub_epi32(count, _mm256_castps_si256(at));
             }
             __m256i isNoData = _mm256_castps_si256(_mm256_or_ps(_mm256_cmp_ps(v, noDataValues, _CMP_EQ_OQ), _mm256_cmp_ps(v, v, _CMP_UNORD_Q)));
             counts[part] = _mm256_blendv_epi8(count, unknownCounts, isNoData);
             __m256i magnitude = _mm256_and_si256(_mm256_castps_si256(v), signless);
-            infinite = _mm256_or_si256(infinite, _mm256_andnot_si256(isNoData, _mm256_cmpeq_epi32(magnitude, infinity)));
+            largest = _mm256_max_epu32(largest, _mm256_andnot_si256(isNoData, magnitude));
         }
         // Codes are 0 to 255: signed packs to 16 bits keep them, unsigned packs to bytes too.
         __m256i bytes = _mm256_packus_epi16(_mm256_packs_epi32(counts[0], counts[1]), _mm256_packs_epi32(counts[2], counts[3]));
@@ -123,6 +130,7 @@ AVX2 int exposure_classify_avx2(const float *values, long n, const float *thresh
             if (isinf(v)) infiniteInTail = 1;
         }
     }
+    __m256i infinite = _mm256_cmpeq_epi32(_mm256_max_epu32(largest, infinity), largest);
     return infiniteInTail || !_mm256_testz_si256(infinite, infinite);
 }
 
