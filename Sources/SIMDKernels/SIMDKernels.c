@@ -1,7 +1,9 @@
 #include "SIMDKernels.h"
 
+#if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #include <math.h>
+#endif
 
 int exposure_simd_has_avx2(void) {
 #if defined(__x86_64__) || defined(__i386__)
@@ -136,6 +138,7 @@ AVX2 int exposure_classify_avx2(const float *values, long n, const float *thresh
 
 #else
 
+// Other processors (arm64) never have AVX2: exposure_simd_has_avx2() is 0 and these are not called.
 void exposure_assemble_row_avx2(const uint8_t *row, long width, float *out) { __builtin_trap(); }
 int exposure_classify_avx2(const float *values, long count, const float *thresholds, long thresholdCount,
                            float noData, uint8_t unknown, uint8_t *codes) { __builtin_trap(); }
