@@ -70,6 +70,23 @@ import Testing
         #expect(run["timingsSeconds"] is [String: Any])
     }
 
+    /// The AVX2 kernels (SIMDKernels, where the processor has AVX2) and the portable Swift ones
+    /// (`EXPOSURE_SIMD=portable`) decode and class the sample floods, Float32 DEFLATE rasters with the
+    /// floating-point predictor and partial edge tiles, into the same tables, byte for byte.
+    @Test func theSIMDKernelsAndThePortableOnesGiveTheSameTables() throws {
+        let dir = try TemporaryDirectory()
+        let chosen = try CLI.run(["run", "examples/sample-floods.yaml", "--output-dir", dir.path("chosen")])
+        #expect(chosen.status == 0, "\(chosen.stderr)")
+        let portable = try CLI.run(["run", "examples/sample-floods.yaml", "--output-dir", dir.path("portable")],
+                                   environment: ["EXPOSURE_SIMD": "portable"])
+        #expect(portable.status == 0, "\(portable.stderr)")
+        for name in ["by_return_period.csv", "annual.csv", "regions.geojson"] {
+            let a = try Data(contentsOf: URL(fileURLWithPath: dir.path("chosen/\(name)")))
+            let b = try Data(contentsOf: URL(fileURLWithPath: dir.path("portable/\(name)")))
+            #expect(!a.isEmpty && a == b, "\(name)")
+        }
+    }
+
     @Test func olindaSeaLevelRunsOnRealData() throws {
         let dir = try TemporaryDirectory()
         let result = try CLI.run(["run", "examples/olinda-sea-level.yaml", "--output-dir", dir.path("olinda")])
