@@ -51,6 +51,9 @@ public final class HazardCodeBlocks: Sendable {
         }
     }
     static let spareLimit = 2
+    /// The cells of every array of codes kept: a whole block's, also for the blocks of the last column and row
+    /// (which use its first cells), so that any spare array fits any block.
+    var arrayCells: Int { blockWidth * blockHeight }
     private let state: Mutex<State>
 
     /// - Parameters:
@@ -81,8 +84,10 @@ public final class HazardCodeBlocks: Sendable {
     /// How many blocks were decoded so far (a block decoded twice counts twice): the tests' and the bench's
     /// measure of the store.
     public var decodedBlocks: Int { state.withLock { $0.decoded } }
-    /// The bytes of codes held now.
+    /// The bytes of codes held now (spare arrays aside).
     public var heldBytes: Int { state.withLock { $0.bytes } }
+    /// The bytes of the spare arrays, and how many there are: with ``heldBytes``, within the budget.
+    var spare: (bytes: Int, count: Int) { state.withLock { ($0.spareBytes, $0.spare.count) } }
 
     /// The hazard blocks (in block units) a population chunk's reads can touch: the chunk's extent on the hazard
     /// grid, one hazard cell wider on each side (sampling at cell centres and exact shares both stay inside
@@ -133,8 +138,8 @@ public final class HazardCodeBlocks: Sendable {
                 let key = by * across + bx
                 let block = cells(ofBlock: bx, by)
                 enum Next { case use([UInt8]), wait(DispatchGroup), decodeForThisRead, decodeToKeep(DispatchGroup) }
-                // A spare array to decode into, moved out of the state (held nowhere else: decoding into it copies
-                // nothing).
+                // A spare array to decode into, moved out of the state (a reader still copying from it when its block
+                // was let go makes decoding into it copy it first, as arrays do).
                 var spare: [UInt8]? = nil
                 let next = state.withLock { s -> Next in
                     switch s.blocks[key] {
@@ -143,18 +148,17 @@ public final class HazardCodeBlocks: Sendable {
                     case nil:
                         // Kept only while a chunk still needs it and the budget allows; else decoded for this read.
                         guard s.remaining[key] > 0 else { return .decodeForThisRead }
+                        if let reused = s.spare.popLast() {
+                            spare = reused
+                            s.spareBytes -= reused.count
+                            s.bytes += reused.count
+                        } else {
+                            guard s.bytes + s.spareBytes + arrayCells <= budgetBytes else { return .decodeForThisRead }
+                            s.bytes += arrayCells
+                        }
                         let group = DispatchGroup()
                         group.enter()
-                        if let index = s.spare.lastIndex(where: { $0.count >= block.cellCount }) {
-                            spare = s.spare.remove(at: index)
-                            s.spareBytes -= spare!.count
-                            s.bytes += spare!.count
-                            s.blocks[key] = .decoding(group)
-                            return .decodeToKeep(group)
-                        }
-                        guard s.bytes + s.spareBytes + block.cellCount <= budgetBytes else { return .decodeForThisRead }
                         s.blocks[key] = .decoding(group)
-                        s.bytes += block.cellCount
                         return .decodeToKeep(group)
                     }
                 }
@@ -177,7 +181,7 @@ public final class HazardCodeBlocks: Sendable {
                     // filled first), which is then held (no copy). Its size is what the budget counts.
                     var whole: [UInt8] = []
                     if spare != nil { swap(&whole, &spare!) } else {
-                        whole = [UInt8](unsafeUninitializedCapacity: block.cellCount) { $1 = block.cellCount }
+                        whole = [UInt8](unsafeUninitializedCapacity: arrayCells) { $1 = arrayCells }
                     }
                     let size = whole.count
                     do {
@@ -186,7 +190,9 @@ public final class HazardCodeBlocks: Sendable {
                         state.withLock { s in
                             s.decoded += 1
                             s.bytes += whole.count - size
-                            if s.remaining[key] > 0 { s.blocks[key] = .ready(whole) } else { s.blocks[key] = nil; s.letGo(whole) }
+                            // No chunk waits for it any more (they finished meanwhile): freed, not kept as a spare,
+                            // since this read still copies from it.
+                            if s.remaining[key] > 0 { s.blocks[key] = .ready(whole) } else { s.blocks[key] = nil; s.bytes -= whole.count }
                         }
                     } catch {
                         // A cell outside this read may be what failed (an infinite value is refused): the read itself

@@ -165,8 +165,13 @@ import Testing
     /// The codes of Float32 cells 16 at a time (``GDALHazardReader/classify(_:count:thresholds:noData:unknown:into:)``)
     /// are HazardClasses.code(for:)'s, with nodata and every NaN unknown; an infinity that is not nodata is
     /// reported wherever it lies, in the vectors or in the tail. The same of SIMDKernels' AVX2 version.
-    @Test func classifyingSixteenAtATimeIsClassingEachValue() throws {
-        let classes = try HazardClasses(thresholds: [0.1, 0.7, 1.5])
+    /// Thresholds: the preset's 3, 1, the 16 the vectors take, and 17 and 250, which only the tail loop classes in
+    /// the AVX2 version; nodata -9999, or NaN (no nodata declared).
+    static let thresholdSets: [[Double]] = [[0.1, 0.7, 1.5], [0.5], (1...16).map { Double($0) / 8 }, (1...17).map { Double($0) / 8 },
+                                            (1...250).map { Double($0) / 100 }]
+    @Test(arguments: thresholdSets)
+    func classifyingSixteenAtATimeIsClassingEachValue(levels: [Double]) throws {
+        let classes = try HazardClasses(thresholds: levels)
         let thresholds = classes.thresholds.map(GDALHazardReader.float32AtOrAbove)
         let specials: [Float] = [-9999, .nan, -.nan, Float(bitPattern: 0x7FA0_0001), 0, -0.0, 0.1, Float(0.1).nextDown, Float(0.1).nextUp,
                                  0.7, 1.5, Float(1.5).nextDown, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, .leastNonzeroMagnitude]
@@ -196,16 +201,21 @@ import Testing
             var values = (0..<count).map { _ in
                 Bool.random(using: &random) ? specials.randomElement(using: &random)! : Float.random(in: -1..<3, using: &random)
             }
-            let expected = values.map { $0 == -9999 ? classes.unknownCode : classes.code(for: Double($0)) }
-            #expect(classify(values, noData: -9999) == (expected, false), "\(count) values")
-            // An infinity, in the vectors or the tail, is reported unless it is the nodata value.
+            func expected(noData: Float) -> [UInt8] {
+                values.map { $0 == noData ? classes.unknownCode : classes.code(for: Double($0)) }
+            }
+            #expect(classify(values, noData: -9999) == (expected(noData: -9999), false), "\(count) values")
+            // No nodata declared (NaN): -9999 is a value like any other, NaNs alone are unknown.
+            #expect(classify(values, noData: .nan) == (expected(noData: .nan), false), "\(count) values, NaN nodata")
+            // An infinity, in the vectors or the tail, is reported unless it is the nodata value; the other codes
+            // are unchanged.
             for at in Set([0, count / 2, count - 1]) {
                 for infinity in [Float.infinity, -.infinity] {
                     let kept = values[at]
                     values[at] = infinity
-                    #expect(classify(values, noData: -9999).1, "\(infinity) at \(at) of \(count)")
-                    let (codes, infinite) = classify(values, noData: infinity)
-                    #expect(!infinite && codes[at] == classes.unknownCode, "\(infinity) as nodata at \(at) of \(count)")
+                    #expect(classify(values, noData: -9999) == (expected(noData: -9999), true), "\(infinity) at \(at) of \(count)")
+                    #expect(classify(values, noData: infinity) == (expected(noData: infinity), false),
+                            "\(infinity) as nodata at \(at) of \(count)")
                     values[at] = kept
                 }
             }
@@ -236,14 +246,27 @@ import Testing
         Self.expectSame(try Self.sampleAll(c, blocks: none, threads: 2), alone, chunks: c.chunks)
         #expect(none.decodedBlocks > none.across * none.down)
         #expect(none.heldBytes == 0)
-        // Room for four blocks: never more held, the same codes.
+        // Room for four blocks: never more held, spare arrays included, the same codes.
         let four = try #require(c.plan.codeBlocks(chunks: c.chunks, budgetBytes: 4 * 16 * 16))
-        let maxHeld = Mutex(0)
-        let results = try Self.sampleAll(c, blocks: four, threads: 2) { maxHeld.withLock { $0 = max($0, four.heldBytes) } }
+        let maxHeld = Mutex(0), maxSpares = Mutex(0)
+        let results = try Self.sampleAll(c, blocks: four, threads: 2) {
+            let spare = four.spare
+            maxHeld.withLock { $0 = max($0, four.heldBytes + spare.bytes) }
+            maxSpares.withLock { $0 = max($0, spare.count) }
+        }
         Self.expectSame(results, alone, chunks: c.chunks)
         #expect(maxHeld.withLock { $0 } <= 4 * 16 * 16)
         #expect(maxHeld.withLock { $0 } > 0)
+        #expect(maxSpares.withLock { $0 } <= HazardCodeBlocks.spareLimit)
         #expect(four.heldBytes == 0)
+        // The arrays of blocks let go are decoded into again (93 x 80 cells in code blocks of 16 x 64: the last
+        // column and row are smaller and use the first cells of whole-block arrays): the same codes, and at the
+        // end only the spare arrays left, whole-block ones.
+        let all = try #require(c.plan.codeBlocks(chunks: c.chunks, budgetBytes: 1 << 30))
+        Self.expectSame(try Self.sampleAll(c, blocks: all, threads: 2), alone, chunks: c.chunks)
+        #expect(all.spare.count == HazardCodeBlocks.spareLimit)
+        #expect(all.spare.bytes == HazardCodeBlocks.spareLimit * all.arrayCells)
+        #expect(all.heldBytes == 0)
     }
 
     @Test func chunksOutsideTheHazardAndAHazardInAnotherCRSNeedNoBlocks() throws {
