@@ -11,9 +11,9 @@ import SIMDKernels
 /// Why: libtiff undoes the predictor a byte at a time through memory, which took half of the CPU time of a
 /// run with 16 hazards (docs/methodology.md, "Performance model"); done here, 16 values at a time in one pass
 /// over each row, it took about 8 % of that run's 2.8 CPU-s in make bench's case (the run took 6.1 CPU-s
-/// through libtiff), and its AVX2 version (SIMDKernels, where the processor has AVX2) about 4 % of 2.3 CPU-s. The values are bit for bit those
-/// GDAL reads (DirectBlockReadingTests compares both on tiled, striped, BigTIFF, cloud-optimised and
-/// band-interleaved files).
+/// through libtiff), and its AVX2 version (SIMDKernels, where the processor has AVX2) about 4 % of 2.3
+/// CPU-s. The values are bit for bit those GDAL reads (DirectBlockReadingTests compares both on tiled,
+/// striped, BigTIFF, cloud-optimised and band-interleaved files).
 ///
 /// The floating-point predictor: each row of a block holds its values' bytes as four planes, most
 /// significant byte first, and each byte of the row is stored as its difference from the byte before it in

@@ -7,7 +7,7 @@
 // time (the Swift code is built for baseline x86-64, SSE2, and holds the portable versions): the Float32
 // predictor's row assembly (GDALSwift's DeflateFloat32Blocks.assembleRow) and the classing of Float32 hazard
 // values (ExposureAdapters' GDALHazardReader.classify). Each gives exactly what its portable version gives;
-// the tests compare them on every width and on NaNs, nodata and infinities.
+// the tests compare them on row widths 1 to 1024, on 1 to 250 thresholds and on NaNs, nodata and infinities.
 
 /// 1 when this processor and system run AVX2 code (checked once, by the compiler's cpu model).
 int exposure_simd_has_avx2(void);
